@@ -27,11 +27,12 @@ public final class LogConfig {
     public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
     public static final String FLUSH_POLICY = "kayak.log.flush.policy";
     public static final String SEGMENT_WRITE_MODE = "kayak.log.segment.write.mode";
+    public static final String INDEX_FLUSH_INTERVAL_MS = "kayak.log.index.flush.interval.ms";
 
     /** Every key this class reads; the node rejects keys that no module claims. */
     public static final Set<String> KEYS = Set.of(SEGMENT_BYTES, ROLL_MS, ROLL_HOURS, RETENTION_MS, RETENTION_MINUTES,
             RETENTION_HOURS, RETENTION_BYTES, RETENTION_CHECK_INTERVAL_MS, MESSAGE_MAX_BYTES, FLUSH_INTERVAL_MS,
-            FILE_DELETE_DELAY_MS, FLUSH_POLICY, SEGMENT_WRITE_MODE);
+            FILE_DELETE_DELAY_MS, FLUSH_POLICY, SEGMENT_WRITE_MODE, INDEX_FLUSH_INTERVAL_MS);
 
     public static final int DEFAULT_SEGMENT_BYTES = 1 << 30;
     public static final long DEFAULT_ROLL_HOURS = 168;
@@ -42,6 +43,8 @@ public final class LogConfig {
     public static final int DEFAULT_MESSAGE_MAX_BYTES = 1_048_588;
     public static final long DEFAULT_FLUSH_INTERVAL_MS = 1_000;
     public static final long DEFAULT_FILE_DELETE_DELAY_MS = 60_000;
+    /** Bounds how much a restart after a crash re-validates: the data appended since the last index flush. */
+    public static final long DEFAULT_INDEX_FLUSH_INTERVAL_MS = 10_000;
     public static final FlushPolicy DEFAULT_FLUSH_POLICY = FlushPolicy.EVERY_APPEND;
     public static final SegmentWriteMode DEFAULT_SEGMENT_WRITE_MODE = SegmentWriteMode.CHANNEL;
     /** The smallest segment accepted: one header-sized batch must fit. */
@@ -55,6 +58,7 @@ public final class LogConfig {
     private final int messageMaxBytes;
     private final long flushIntervalMs;
     private final long fileDeleteDelayMs;
+    private final long indexFlushIntervalMs;
     private final FlushPolicy flushPolicy;
     private final SegmentWriteMode segmentWriteMode;
 
@@ -67,6 +71,7 @@ public final class LogConfig {
         messageMaxBytes = intValue(props, MESSAGE_MAX_BYTES, DEFAULT_MESSAGE_MAX_BYTES, 0);
         flushIntervalMs = longValue(props, FLUSH_INTERVAL_MS, DEFAULT_FLUSH_INTERVAL_MS, 1);
         fileDeleteDelayMs = longValue(props, FILE_DELETE_DELAY_MS, DEFAULT_FILE_DELETE_DELAY_MS, 0);
+        indexFlushIntervalMs = longValue(props, INDEX_FLUSH_INTERVAL_MS, DEFAULT_INDEX_FLUSH_INTERVAL_MS, 1);
         flushPolicy = props.containsKey(FLUSH_POLICY) ? FlushPolicy.parse(props.get(FLUSH_POLICY)) : DEFAULT_FLUSH_POLICY;
         segmentWriteMode = props.containsKey(SEGMENT_WRITE_MODE)
                 ? SegmentWriteMode.parse(props.get(SEGMENT_WRITE_MODE)) : DEFAULT_SEGMENT_WRITE_MODE;
@@ -109,6 +114,7 @@ public final class LogConfig {
         m.put(MESSAGE_MAX_BYTES, Integer.toString(messageMaxBytes));
         m.put(FLUSH_INTERVAL_MS, Long.toString(flushIntervalMs));
         m.put(FILE_DELETE_DELAY_MS, Long.toString(fileDeleteDelayMs));
+        m.put(INDEX_FLUSH_INTERVAL_MS, Long.toString(indexFlushIntervalMs));
         m.put(FLUSH_POLICY, flushPolicy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         m.put(SEGMENT_WRITE_MODE, segmentWriteMode.name().toLowerCase(java.util.Locale.ROOT));
         return m;
@@ -146,6 +152,11 @@ public final class LogConfig {
 
     public long fileDeleteDelayMs() {
         return fileDeleteDelayMs;
+    }
+
+    /** How often the log directory makes its RocksDB index durable. */
+    public long indexFlushIntervalMs() {
+        return indexFlushIntervalMs;
     }
 
     public FlushPolicy flushPolicy() {

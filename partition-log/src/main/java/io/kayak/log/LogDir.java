@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * One entry of {@code log.dirs}: a directory per partition, one RocksDB index shared by all of them
  * ({@value RocksIndexStore#DIRECTORY_NAME}), a lock file that keeps a second process out, and the
  * background work of the directory: retention every {@code log.retention.check.interval.ms}, interval
- * flushes, and closing retired segment files after {@code file.delete.delay.ms}.
+ * flushes, index flushes every {@code kayak.log.index.flush.interval.ms}, and closing retired segment
+ * files after {@code file.delete.delay.ms}.
  *
  * <p>Thread model: thread-safe. Background tasks run on the injected scheduler, which the caller owns;
  * without one, nothing runs in the background and retired segments are closed at once (tests drive
@@ -122,6 +123,9 @@ public final class LogDir implements AutoCloseable {
         long retention = config.retentionCheckIntervalMs();
         tasks.add(scheduler.scheduleWithFixedDelay(guarded("retention", this::runRetention), retention, retention,
                 TimeUnit.MILLISECONDS));
+        long indexFlush = config.indexFlushIntervalMs();
+        tasks.add(scheduler.scheduleWithFixedDelay(guarded("index flush", this::syncIndex), indexFlush, indexFlush,
+                TimeUnit.MILLISECONDS));
         if (config.flushPolicy() == FlushPolicy.INTERVAL) {
             long flush = config.flushIntervalMs();
             tasks.add(scheduler.scheduleWithFixedDelay(guarded("flush", this::flushDue), flush, flush, TimeUnit.MILLISECONDS));
@@ -200,6 +204,17 @@ public final class LogDir implements AutoCloseable {
         return deleted;
     }
 
+    /** Makes the index durable: afterwards a restart re-validates only what is appended from now on. */
+    public void syncIndex() {
+        if (!closed) {
+            try {
+                indexStore.sync();
+            } catch (LogClosedException e) {
+                // Closed concurrently.
+            }
+        }
+    }
+
     /** Flushes every log whose flush interval has passed. */
     public void flushDue() {
         for (PartitionLog log : logs.values()) {
@@ -262,7 +277,7 @@ public final class LogDir implements AutoCloseable {
             log.abandonForTesting();
         }
         logs.clear();
-        indexStore.close();
+        indexStore.closeWithoutFlush();
         lock.release();
         lockChannel.close();
     }

@@ -31,10 +31,12 @@ import org.apache.kafka.common.record.RecordBatch;
  * RocksDB of the log directory ({@link io.kayak.log.index.RocksIndexStore}).
  *
  * <p>Durability: {@link #flush()} fsyncs every dirty segment (and the directory after a roll), then records
- * the new recovery point in the index. Index writes are not synced: the recovery point only ever names data
- * that was fsynced before it was written, RocksDB's WAL recovers a prefix of the writes, and
- * {@link LogLoader} validates everything from the recovery point and rewrites the index to match. So a
- * crash at any moment loses at most what was not flushed, and never serves a torn batch.
+ * the new recovery point in the index. The index itself becomes durable later, as one atomic snapshot of
+ * all its entries ({@link io.kayak.log.index.RocksIndexStore#sync()}): the recovery point only ever names
+ * data that was fsynced before it was written, a surviving snapshot holds every index entry written before
+ * its recovery points, and {@link LogLoader} validates everything from the recovery point on and rewrites
+ * the index to match. So a crash at any moment loses at most what was not flushed, costs a re-validation of
+ * what was appended since the last index snapshot, and never serves a torn batch.
  *
  * <p>Invariants: {@code logStartOffset <= nextOffset}; offsets are dense from the first segment's base to
  * {@link #logEndOffset()}; there is always exactly one active segment, the last. A read never returns
@@ -272,6 +274,9 @@ public final class PartitionLog implements AutoCloseable {
             maxTimestampSoFar = lastIndexedMaxTimestamp();
             dirDirty = true;
             writeState();
+            // A later append may put different batches at the truncated positions: the index must never
+            // come back from a crash still describing the removed ones.
+            index.sync();
             return newEnd;
         } catch (IOException | LogOfflineException e) {
             throw goOffline("truncation to " + offset, e);
@@ -520,7 +525,11 @@ public final class PartitionLog implements AutoCloseable {
         closed = true;
         for (Segment s : segments.values()) {
             try {
-                s.close();
+                if (offline == null) {
+                    s.close();
+                } else {
+                    s.channel().close(); // after a disk error nothing more is written, not even a trim
+                }
             } catch (IOException e) {
                 failure = failure == null ? e : failure;
             }

@@ -46,8 +46,11 @@ public interface LogIndex extends AutoCloseable {
     /** The persisted state, or null when the index has none for this partition. */
     PartitionState readState();
 
-    /** Persists {@code state}. Not synced: see the class Javadoc of {@code PartitionLog} for why that is safe. */
+    /** Records {@code state}; durable at the next {@link #sync()}. See {@code PartitionLog} for why that is safe. */
     void writeState(PartitionState state);
+
+    /** Makes every write so far durable (for this and every other partition of the store). */
+    void sync();
 
     /** Removes everything this index holds for the partition, state included. */
     void clear();

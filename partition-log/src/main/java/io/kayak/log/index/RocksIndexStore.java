@@ -15,6 +15,7 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -34,8 +35,13 @@ import org.rocksdb.WriteOptions;
  *       batch that raised the partition's largest timestamp;</li>
  *   <li>{@code state}: id(8) to {@link PartitionState}.</li>
  * </ul>
- * All keys are big-endian so byte order is numeric order. Writes go to the WAL without sync: the index is
- * rebuilt from segments wherever it lags them (see {@code PartitionLog}).
+ * All keys are big-endian so byte order is numeric order.
+ *
+ * <p>Durability: writes skip the WAL and live in the memtables until {@link #sync()} flushes every column
+ * family atomically ({@code atomic_flush}), from the log directory's background task every
+ * {@code kayak.log.index.flush.interval.ms}, on truncation and on close. So an append costs no index I/O,
+ * and what survives a crash is always one consistent point in time of the whole index; recovery
+ * re-validates the segments from that point's recovery points (see {@code LogLoader}).
  *
  * <p>Options, read and write options are created once here and reused. Thread model: RocksDB itself is
  * thread-safe; each {@link RocksLogIndex} is confined to its partition's lock. Closing the store closes
@@ -77,8 +83,9 @@ public final class RocksIndexStore implements AutoCloseable {
                 .setCreateMissingColumnFamilies(true)
                 .setParanoidChecks(true)
                 .setKeepLogFileNum(4)
-                .setMaxTotalWalSize(64L << 20);
-        writeOptions = new WriteOptions().setSync(false);
+                .setAtomicFlush(true)
+                .setAvoidFlushDuringShutdown(true);
+        writeOptions = new WriteOptions().setSync(false).setDisableWAL(true);
         readOptions = new ReadOptions().setVerifyChecksums(true);
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
@@ -133,7 +140,7 @@ public final class RocksIndexStore implements AutoCloseable {
     private boolean checkFormat() throws RocksDBException {
         byte[] v = db.get(FORMAT_KEY);
         if (v == null) {
-            db.put(FORMAT_KEY, ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
+            db.put(writeOptions, FORMAT_KEY, ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
             return true;
         }
         int version = ByteBuffer.wrap(v).getInt();
@@ -157,8 +164,9 @@ public final class RocksIndexStore implements AutoCloseable {
             } else {
                 byte[] next = db.get(NEXT_ID_KEY);
                 id = next == null ? 1 : ByteBuffer.wrap(next).getLong();
-                db.put(NEXT_ID_KEY, ByteBuffer.allocate(8).putLong(id + 1).array());
+                db.put(writeOptions, NEXT_ID_KEY, ByteBuffer.allocate(8).putLong(id + 1).array());
                 db.put(partitions, writeOptions, nameBytes, ByteBuffer.allocate(8).putLong(id).array());
+                sync();
             }
             return new RocksLogIndex(this, id);
         } catch (RocksDBException e) {
@@ -180,6 +188,7 @@ public final class RocksIndexStore implements AutoCloseable {
             deleteRange(timestamps, id, 0, Long.MAX_VALUE);
             db.delete(state, writeOptions, RocksLogIndex.key(id));
             db.delete(partitions, writeOptions, nameBytes);
+            sync();
         } catch (RocksDBException e) {
             throw new LogOfflineException("index delete failed for partition " + name, e);
         }
@@ -203,13 +212,13 @@ public final class RocksIndexStore implements AutoCloseable {
         return path;
     }
 
-    /** Makes every write so far durable (the WAL is otherwise written without sync). */
+    /** Makes every write so far durable: one atomic flush of all column families. */
     public synchronized void sync() {
         checkOpen();
-        try {
-            db.flushWal(true);
+        try (FlushOptions options = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(options, handles);
         } catch (RocksDBException e) {
-            throw new LogOfflineException("index WAL sync failed at " + path, e);
+            throw new LogOfflineException("index flush failed at " + path, e);
         }
     }
 
@@ -224,12 +233,25 @@ public final class RocksIndexStore implements AutoCloseable {
         if (closed) {
             return;
         }
-        closed = true;
-        try {
-            db.flushWal(true);
+        try (FlushOptions options = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(options, handles);
         } catch (RocksDBException e) {
-            org.slf4j.LoggerFactory.getLogger(RocksIndexStore.class).warn("index WAL sync on close failed at {}", path, e);
+            org.slf4j.LoggerFactory.getLogger(RocksIndexStore.class).warn("index flush on close failed at {}", path, e);
         }
+        closed = true;
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        db.close();
+        closeOptions();
+    }
+
+    /** Closes without flushing: the memtables are lost, as when the process is killed. For failure tests. */
+    public synchronized void closeWithoutFlush() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (ColumnFamilyHandle h : handles) {
             h.close();
         }

@@ -218,6 +218,11 @@ public final class RocksLogIndex implements LogIndex {
     }
 
     @Override
+    public void sync() {
+        store.sync();
+    }
+
+    @Override
     public void clear() {
         try {
             store.deleteRange(store.batches, id, 0, Long.MAX_VALUE);
