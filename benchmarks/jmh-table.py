@@ -6,10 +6,36 @@ import sys
 from collections import defaultdict
 
 
+def paired(results):
+    """PairedAppendBenchmark: both sides timed in the same window; ratio = baselineNs / logNs per iteration."""
+    rows = [r for r in results if r["benchmark"].endswith("PairedAppendBenchmark.appendBoth")]
+    if not rows:
+        return
+    print("\n**PairedAppendBenchmark** (log and baseline interleaved in one run; throughput ratio log/baseline)\n")
+    print("| mode | batch bytes | fsync | baseline MB/s | log MB/s | ratio median | ratio min–max per iteration |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        p = r["params"]
+        base = r["secondaryMetrics"]["baselineNs"]["rawData"][0]
+        log = r["secondaryMetrics"]["logNs"]["rawData"][0]
+        ops = r["primaryMetric"]["rawData"][0]
+        batch = int(p["batchBytes"])
+        ratios = sorted(b / l for b, l in zip(base, log))
+        med = ratios[len(ratios) // 2]
+        # ops/s of pairs; each side's own rate = ops / (its ns per second / 1e9)
+        base_mbs = sorted(o * batch / (b / 1e9) / 1e6 for o, b in zip(ops, base))
+        log_mbs = sorted(o * batch / (l / 1e9) / 1e6 for o, l in zip(ops, log))
+        print(f"| {p['mode']} | {batch} | {p['fsync']} | {base_mbs[len(base_mbs)//2]:,.0f} | {log_mbs[len(log_mbs)//2]:,.0f} "
+              f"| {med:.2f} | {ratios[0]:.2f}–{ratios[-1]:.2f} |")
+
+
 def main(path):
     results = json.load(open(path))
+    paired(results)
     rows = defaultdict(dict)
     for r in results:
+        if "Paired" in r["benchmark"]:
+            continue
         bench = r["benchmark"].rsplit(".", 2)[-2]
         p = dict(r.get("params", {}))
         target = p.pop("target")

@@ -208,6 +208,9 @@ public final class LogDir implements AutoCloseable {
     public void syncIndex() {
         if (!closed) {
             try {
+                for (PartitionLog log : logs.values()) {
+                    log.checkpointState();
+                }
                 indexStore.sync();
             } catch (LogClosedException e) {
                 // Closed concurrently.

@@ -30,8 +30,9 @@ import org.apache.kafka.common.record.RecordBatch;
  * their base offset ({@link Segment}); the index and the {@link PartitionState} live in the shared
  * RocksDB of the log directory ({@link io.kayak.log.index.RocksIndexStore}).
  *
- * <p>Durability: {@link #flush()} fsyncs every dirty segment (and the directory after a roll), then records
- * the new recovery point in the index. The index itself becomes durable later, as one atomic snapshot of
+ * <p>Durability: {@link #flush()} fsyncs every dirty segment (and the directory after a roll), then moves
+ * the recovery point; the log directory writes it into the index right before each index sync
+ * ({@link #checkpointState()}). The index itself becomes durable as one atomic snapshot of
  * all its entries ({@link io.kayak.log.index.RocksIndexStore#sync()}): the recovery point only ever names
  * data that was fsynced before it was written, a surviving snapshot holds every index entry written before
  * its recovery points, and {@link LogLoader} validates everything from the recovery point on and rewrites
@@ -67,7 +68,12 @@ public final class PartitionLog implements AutoCloseable {
     private long maxTimestampSoFar;
     private byte[] blob;
     private boolean dirDirty;
-    private boolean stateDirty;
+    /** The blob changed since the last flush. */
+    private boolean blobChanged;
+    /** The blob as of the last flush: what the persisted state may claim. */
+    private byte[] flushedBlob;
+    /** The persisted state lags the in-memory one; {@link #checkpointState()} writes it. */
+    private boolean stateUnwritten;
     private long lastFlushMs;
     private LogOfflineException offline;
     private boolean closed;
@@ -87,6 +93,7 @@ public final class PartitionLog implements AutoCloseable {
         this.recoveryPoint = nextOffset;
         this.maxTimestampSoFar = loaded.maxTimestampSoFar();
         this.blob = loaded.blob();
+        this.flushedBlob = blob;
         this.recoveryReport = loaded.report();
         this.lastFlushMs = clock.millis();
     }
@@ -407,7 +414,7 @@ public final class PartitionLog implements AutoCloseable {
 
     private void flushLocked() throws IOException {
         lastFlushMs = clock.millis();
-        if (recoveryPoint == nextOffset && !dirDirty && !stateDirty) {
+        if (recoveryPoint == nextOffset && !dirDirty && !blobChanged) {
             return;
         }
         for (Segment s : segments.tailMap(segments.floorKey(Math.max(recoveryPoint, segments.firstKey())), true).values()) {
@@ -420,19 +427,35 @@ public final class PartitionLog implements AutoCloseable {
             dirDirty = false;
         }
         recoveryPoint = nextOffset;
-        writeState();
+        flushedBlob = blob;
+        blobChanged = false;
+        stateUnwritten = true;
+    }
+
+    /**
+     * Writes the partition state (log start, recovery point, the blob as of the last flush) into the index.
+     * Called by the log directory right before each index sync rather than on every flush: the index is not
+     * durable before that sync anyway, so writing earlier would only cost time on the append path.
+     */
+    synchronized void checkpointState() {
+        if (stateUnwritten && !closed && offline == null) {
+            writeState();
+        }
     }
 
     private void writeState() {
-        index.writeState(new PartitionState(logStartOffset, recoveryPoint, nextOffset, blob));
-        stateDirty = false;
+        index.writeState(new PartitionState(logStartOffset, recoveryPoint, nextOffset, flushedBlob));
+        stateUnwritten = false;
     }
 
-    /** Stores the replication layer's opaque state; it becomes durable with the next {@link #flush()}. */
+    /**
+     * Stores the replication layer's opaque state. It is persisted as of the next {@link #flush()}, together
+     * with that flush's recovery point, so a persisted blob never describes more than durable data.
+     */
     public synchronized void setStateBlob(byte[] newBlob) {
         checkUsable();
         blob = newBlob.clone();
-        stateDirty = true;
+        blobChanged = true;
     }
 
     /** The replication layer's opaque state as last stored; empty when none was ever stored. */
@@ -518,6 +541,7 @@ public final class PartitionLog implements AutoCloseable {
                 active.seal();
                 active.markDirty();
                 flushLocked();
+                writeState();
             } catch (IOException | LogOfflineException e) {
                 failure = e instanceof IOException io ? io : new IOException(e);
             }

@@ -1,0 +1,17 @@
+package io.kayak.metadata;
+
+/** Why the state machine refused a record. Refused records change nothing. */
+public enum MetadataErrorCode {
+    NONE,
+    TOPIC_ALREADY_EXISTS,
+    UNKNOWN_TOPIC,
+    INVALID_TOPIC_NAME,
+    INVALID_PARTITIONS,
+    INVALID_REPLICA_ASSIGNMENT,
+    UNKNOWN_BROKER,
+    FENCED_BROKER,
+    STALE_BROKER_INCARNATION,
+    STALE_LEADER_EPOCH,
+    INVALID_CONFIG,
+    INVALID_REQUEST
+}

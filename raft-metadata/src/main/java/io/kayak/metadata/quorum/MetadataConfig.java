@@ -1,0 +1,79 @@
+package io.kayak.metadata.quorum;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The metadata quorum's configuration: the one place raft-metadata reads keys. Every key has a default
+ * except the voters; docs/OPERATIONS.md lists them.
+ *
+ * @param nodeId           this node ({@code node.id}); it must be one of the voters
+ * @param voters           {@code controller.quorum.voters}
+ * @param dir              where Ratis keeps the metadata log and snapshots ({@code kayak.metadata.dir})
+ * @param snapshotEntries  take a snapshot (and purge the log behind it) every this many entries
+ * @param electionTimeoutMinMs lower bound of the randomized election timeout
+ * @param electionTimeoutMaxMs upper bound of the randomized election timeout
+ * @param proposalTimeoutMs    how long {@link MetadataClient#propose} tries before it reports the quorum unavailable
+ */
+public record MetadataConfig(int nodeId, List<Voter> voters, Path dir, long snapshotEntries, long electionTimeoutMinMs,
+                             long electionTimeoutMaxMs, long proposalTimeoutMs) {
+    public static final String VOTERS = "controller.quorum.voters";
+    public static final String DIR = "kayak.metadata.dir";
+    public static final String SNAPSHOT_ENTRIES = "kayak.metadata.snapshot.entries";
+    public static final String ELECTION_TIMEOUT_MIN_MS = "kayak.metadata.election.timeout.min.ms";
+    public static final String ELECTION_TIMEOUT_MAX_MS = "kayak.metadata.election.timeout.max.ms";
+    public static final String PROPOSAL_TIMEOUT_MS = "kayak.metadata.proposal.timeout.ms";
+    public static final Set<String> KEYS = Set.of(VOTERS, DIR, SNAPSHOT_ENTRIES, ELECTION_TIMEOUT_MIN_MS,
+            ELECTION_TIMEOUT_MAX_MS, PROPOSAL_TIMEOUT_MS);
+
+    public static final long DEFAULT_SNAPSHOT_ENTRIES = 10_000;
+    public static final long DEFAULT_ELECTION_TIMEOUT_MIN_MS = 500;
+    public static final long DEFAULT_ELECTION_TIMEOUT_MAX_MS = 1_000;
+    public static final long DEFAULT_PROPOSAL_TIMEOUT_MS = 5_000;
+
+    public MetadataConfig {
+        voters = List.copyOf(voters);
+        if (voters.stream().noneMatch(v -> v.nodeId() == nodeId)) {
+            throw new IllegalArgumentException("node.id " + nodeId + " is not one of " + VOTERS + " " + voters
+                    + "; non-voting members are not supported yet");
+        }
+        if (snapshotEntries < 1) {
+            throw new IllegalArgumentException(SNAPSHOT_ENTRIES + " must be at least 1");
+        }
+        if (electionTimeoutMinMs < 50 || electionTimeoutMaxMs <= electionTimeoutMinMs) {
+            throw new IllegalArgumentException(ELECTION_TIMEOUT_MIN_MS + " must be at least 50 and below "
+                    + ELECTION_TIMEOUT_MAX_MS);
+        }
+        if (proposalTimeoutMs < 1) {
+            throw new IllegalArgumentException(PROPOSAL_TIMEOUT_MS + " must be positive");
+        }
+    }
+
+    /** Reads the keys of this module; {@code defaultDir} applies when {@value #DIR} is absent. */
+    public static MetadataConfig from(int nodeId, Map<String, String> props, Path defaultDir) {
+        return new MetadataConfig(nodeId, Voter.parseList(props.get(VOTERS)),
+                props.containsKey(DIR) ? Path.of(props.get(DIR)) : defaultDir,
+                longValue(props, SNAPSHOT_ENTRIES, DEFAULT_SNAPSHOT_ENTRIES),
+                longValue(props, ELECTION_TIMEOUT_MIN_MS, DEFAULT_ELECTION_TIMEOUT_MIN_MS),
+                longValue(props, ELECTION_TIMEOUT_MAX_MS, DEFAULT_ELECTION_TIMEOUT_MAX_MS),
+                longValue(props, PROPOSAL_TIMEOUT_MS, DEFAULT_PROPOSAL_TIMEOUT_MS));
+    }
+
+    public Voter self() {
+        return voters.stream().filter(v -> v.nodeId() == nodeId).findFirst().orElseThrow();
+    }
+
+    private static long longValue(Map<String, String> props, String key, long defaultValue) {
+        String raw = props.get(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer; got '" + raw + "'", e);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.kayak.metadata.quorum;
+
+import io.kayak.metadata.MetadataImage;
+import io.kayak.metadata.MetadataListener;
+import io.kayak.metadata.statemachine.MetadataStateMachine;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
+import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * This node's member of the metadata quorum: a Ratis server in the one metadata group over the voters of
+ * {@code controller.quorum.voters}, the {@link MetadataStateMachine} it drives, and a {@link MetadataClient}
+ * to propose from here.
+ *
+ * <p>Lifecycle: {@link #start} builds and starts the server (recovering what the metadata dir holds);
+ * {@link #close} closes the client, then the server. Thread-safe.
+ */
+public final class MetadataNode implements AutoCloseable {
+    /** The metadata group's id: the same on every node of every Kayak cluster (a node is in one cluster). */
+    public static final RaftGroupId GROUP_ID =
+            RaftGroupId.valueOf(UUID.nameUUIDFromBytes("kayak-metadata".getBytes(StandardCharsets.UTF_8)));
+
+    private final MetadataConfig config;
+    private final RaftGroup group;
+    private final MetadataStateMachine stateMachine;
+    private final RaftServer server;
+    private final MetadataClient client;
+
+    private MetadataNode(MetadataConfig config, RaftGroup group, MetadataStateMachine stateMachine, RaftServer server) {
+        this.config = config;
+        this.group = group;
+        this.stateMachine = stateMachine;
+        this.server = server;
+        this.client = new MetadataClient(group, config.proposalTimeoutMs());
+    }
+
+    public static MetadataNode start(MetadataConfig config) throws IOException {
+        List<RaftPeer> peers = new ArrayList<>();
+        for (Voter v : config.voters()) {
+            peers.add(RaftPeer.newBuilder().setId(peerId(v.nodeId())).setAddress(v.address()).build());
+        }
+        RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers);
+        Files.createDirectories(config.dir());
+        RaftProperties props = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(props, List.of(config.dir().toFile()));
+        GrpcConfigKeys.Server.setPort(props, config.self().port());
+        GrpcConfigKeys.Server.setHost(props, config.self().host());
+        RaftServerConfigKeys.Rpc.setTimeoutMin(props, ms(config.electionTimeoutMinMs()));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(props, ms(config.electionTimeoutMaxMs()));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, config.snapshotEntries());
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
+        RaftServerConfigKeys.Log.setPurgeGap(props, 1);
+        // Keep log segments small enough that purging behind a snapshot actually frees something.
+        RaftServerConfigKeys.Log.setSegmentSizeMax(props, org.apache.ratis.util.SizeInBytes.valueOf("1MB"));
+        MetadataStateMachine sm = new MetadataStateMachine();
+        RaftServer server = RaftServer.newBuilder()
+                .setServerId(peerId(config.nodeId()))
+                .setGroup(group)
+                .setStateMachine(sm)
+                .setProperties(props)
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        server.start();
+        return new MetadataNode(config, group, sm, server);
+    }
+
+    static RaftPeerId peerId(int nodeId) {
+        return RaftPeerId.valueOf(Integer.toString(nodeId));
+    }
+
+    private static TimeDuration ms(long v) {
+        return TimeDuration.valueOf(v, TimeUnit.MILLISECONDS);
+    }
+
+    /** The latest applied image; lock-free. */
+    public MetadataImage image() {
+        return stateMachine.image();
+    }
+
+    public void addListener(MetadataListener listener) {
+        stateMachine.addListener(listener);
+    }
+
+    public MetadataClient client() {
+        return client;
+    }
+
+    public MetadataStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    public int nodeId() {
+        return config.nodeId();
+    }
+
+    public boolean isLeader() throws IOException {
+        return server.getDivision(GROUP_ID).getInfo().isLeader();
+    }
+
+    /** The leader this node knows of, or -1. */
+    public int leaderId() throws IOException {
+        RaftPeerId id = server.getDivision(GROUP_ID).getInfo().getLeaderId();
+        return id == null ? -1 : Integer.parseInt(id.toString());
+    }
+
+    /** The first index still in this node's Raft log: everything below was purged behind a snapshot. */
+    public long logStartIndex() throws IOException {
+        return server.getDivision(GROUP_ID).getRaftLog().getStartIndex();
+    }
+
+    /** Asks for a snapshot now (tests and the admin CLI); returns its index. */
+    public long takeSnapshot() throws IOException {
+        return stateMachine.takeSnapshot();
+    }
+
+    /**
+     * The quorum as the leader sees it: leader, term, commit index and per voter its commit index, lag and
+     * time since last contact. Asks the leader over the admin API when this node is not the leader.
+     */
+    public QuorumStatus status() throws IOException {
+        int leader = leaderId();
+        if (leader < 0) {
+            return new QuorumStatus(-1, server.getDivision(GROUP_ID).getInfo().getCurrentTerm(), -1,
+                    stateMachine.image().appliedIndex(), List.of());
+        }
+        GroupInfoReply info = client.raftClient().getGroupManagementApi(peerId(leader)).info(GROUP_ID);
+        RoleInfoProto role = info.getRoleInfoProto();
+        Map<String, Long> commitByPeer = new HashMap<>();
+        for (CommitInfoProto c : info.getCommitInfos()) {
+            commitByPeer.put(c.getServer().getId().toStringUtf8(), c.getCommitIndex());
+        }
+        Map<String, Long> contactByPeer = new HashMap<>();
+        if (role.hasLeaderInfo()) {
+            for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+                contactByPeer.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs());
+            }
+        }
+        long commit = commitByPeer.getOrDefault(Integer.toString(leader), -1L);
+        List<QuorumStatus.VoterStatus> voters = new ArrayList<>();
+        for (Voter v : config.voters()) {
+            String id = Integer.toString(v.nodeId());
+            long match = commitByPeer.getOrDefault(id, -1L);
+            boolean isLeader = v.nodeId() == leader;
+            voters.add(new QuorumStatus.VoterStatus(v.nodeId(), isLeader ? "leader" : "follower", match,
+                    match < 0 ? -1 : Math.max(0, commit - match), isLeader ? 0 : contactByPeer.getOrDefault(id, -1L)));
+        }
+        long term = role.hasLeaderInfo() ? role.getLeaderInfo().getTerm() : server.getDivision(GROUP_ID).getInfo().getCurrentTerm();
+        return new QuorumStatus(leader, term, commit, stateMachine.image().appliedIndex(), voters);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            client.close();
+        } finally {
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.kayak.metadata.quorum;
+
+import java.util.List;
+
+/**
+ * The quorum as its leader sees it, for {@code quorum describe}: like kafka-metadata-quorum's
+ * describe --status and --replication in one view.
+ *
+ * @param leaderId -1 when no leader is known
+ */
+public record QuorumStatus(int leaderId, long term, long commitIndex, long appliedIndex, List<VoterStatus> voters) {
+
+    /**
+     * One voter's replication state.
+     *
+     * @param matchIndex      the last log index the leader knows this voter holds (the leader's own last index for itself)
+     * @param lag             commitIndex - matchIndex, never negative
+     * @param lastContactMs   milliseconds since the leader last heard from it (0 for the leader); -1 unknown
+     */
+    public record VoterStatus(int nodeId, String role, long matchIndex, long lag, long lastContactMs) {
+    }
+}

@@ -1,0 +1,308 @@
+package io.kayak.metadata.statemachine;
+
+import io.kayak.metadata.ApplyResult;
+import io.kayak.metadata.BrokerRegistration;
+import io.kayak.metadata.CommittedOffset;
+import io.kayak.metadata.MetadataErrorCode;
+import io.kayak.metadata.MetadataImage;
+import io.kayak.metadata.PartitionImage;
+import io.kayak.metadata.TopicImage;
+import io.kayak.metadata.TopicPartition;
+import io.kayak.metadata.record.AllocateProducerIdsRecord;
+import io.kayak.metadata.record.AlterConfigsRecord;
+import io.kayak.metadata.record.BrokerHeartbeatRecord;
+import io.kayak.metadata.record.CommitOffsetsRecord;
+import io.kayak.metadata.record.CreatePartitionsRecord;
+import io.kayak.metadata.record.CreateTopicRecord;
+import io.kayak.metadata.record.DeleteTopicRecord;
+import io.kayak.metadata.record.FenceExpiredBrokersRecord;
+import io.kayak.metadata.record.MetadataRecord;
+import io.kayak.metadata.record.PartitionLeaderRecord;
+import io.kayak.metadata.record.RegisterBrokerRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Validates a record against an image and produces the next image: a pure, deterministic function, so
+ * every node that applies the same log reaches the same images and the same refusals. A refused record
+ * returns the image unchanged (apart from its position) with the reason.
+ */
+public final class RecordApplier {
+    /** Kafka's rule for topic names. */
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]+");
+    private static final int TOPIC_NAME_MAX = 249;
+    private static final int PRODUCER_ID_BLOCK_MAX = 1_000_000;
+
+    /** The image after the record, and the record's outcome. */
+    public record Outcome(MetadataImage image, ApplyResult result) {
+    }
+
+    public Outcome apply(MetadataImage image, MetadataRecord record) {
+        if (record instanceof RegisterBrokerRecord r) {
+            return register(image, r);
+        } else if (record instanceof BrokerHeartbeatRecord r) {
+            return heartbeat(image, r);
+        } else if (record instanceof FenceExpiredBrokersRecord r) {
+            return fenceExpired(image, r);
+        } else if (record instanceof CreateTopicRecord r) {
+            return createTopic(image, r);
+        } else if (record instanceof DeleteTopicRecord r) {
+            return deleteTopic(image, r);
+        } else if (record instanceof CreatePartitionsRecord r) {
+            return createPartitions(image, r);
+        } else if (record instanceof AlterConfigsRecord r) {
+            return alterConfigs(image, r);
+        } else if (record instanceof PartitionLeaderRecord r) {
+            return partitionLeader(image, r);
+        } else if (record instanceof CommitOffsetsRecord r) {
+            return commitOffsets(image, r);
+        } else if (record instanceof AllocateProducerIdsRecord r) {
+            return allocateProducerIds(image, r);
+        }
+        throw new IllegalArgumentException("no applier for " + record.type());
+    }
+
+    private static Outcome refuse(MetadataImage image, MetadataErrorCode code, String message) {
+        return new Outcome(image, ApplyResult.refused(code, message));
+    }
+
+    private static Outcome accept(MetadataImage image) {
+        return new Outcome(image, ApplyResult.OK);
+    }
+
+    private Outcome register(MetadataImage image, RegisterBrokerRecord r) {
+        if (r.nodeId() < 0 || r.leaseMs() <= 0 || r.endpoints().isEmpty()) {
+            return refuse(image, MetadataErrorCode.INVALID_REQUEST, "a registration needs a node id >= 0, endpoints and a lease");
+        }
+        Map<Integer, BrokerRegistration> brokers = new TreeMap<>(image.brokers());
+        brokers.put(r.nodeId(), new BrokerRegistration(r.nodeId(), r.incarnationId(), r.endpoints(), r.rack(),
+                r.timeMs() + r.leaseMs(), false));
+        return accept(image.withBrokers(brokers));
+    }
+
+    private Outcome heartbeat(MetadataImage image, BrokerHeartbeatRecord r) {
+        BrokerRegistration b = image.brokers().get(r.nodeId());
+        if (b == null) {
+            return refuse(image, MetadataErrorCode.UNKNOWN_BROKER, "broker " + r.nodeId() + " is not registered");
+        }
+        if (!b.incarnationId().equals(r.incarnationId())) {
+            return refuse(image, MetadataErrorCode.STALE_BROKER_INCARNATION,
+                    "broker " + r.nodeId() + " re-registered since; this heartbeat is from an older process");
+        }
+        Map<Integer, BrokerRegistration> brokers = new TreeMap<>(image.brokers());
+        brokers.put(r.nodeId(), new BrokerRegistration(b.nodeId(), b.incarnationId(), b.endpoints(), b.rack(),
+                Math.max(b.leaseExpiryMs(), r.timeMs() + r.leaseMs()), false));
+        return accept(image.withBrokers(brokers));
+    }
+
+    private Outcome fenceExpired(MetadataImage image, FenceExpiredBrokersRecord r) {
+        Map<Integer, BrokerRegistration> brokers = new TreeMap<>(image.brokers());
+        boolean changed = false;
+        for (BrokerRegistration b : image.brokers().values()) {
+            if (!b.fenced() && b.leaseExpiryMs() < r.nowMs()) {
+                brokers.put(b.nodeId(), new BrokerRegistration(b.nodeId(), b.incarnationId(), b.endpoints(), b.rack(),
+                        b.leaseExpiryMs(), true));
+                changed = true;
+            }
+        }
+        return accept(changed ? image.withBrokers(brokers) : image);
+    }
+
+    static String topicNameProblem(String name) {
+        if (name == null || name.isEmpty()) {
+            return "a topic name cannot be empty";
+        }
+        if (name.equals(".") || name.equals("..")) {
+            return "a topic name cannot be '.' or '..'";
+        }
+        if (name.length() > TOPIC_NAME_MAX) {
+            return "topic name is " + name.length() + " characters; the limit is " + TOPIC_NAME_MAX;
+        }
+        if (!TOPIC_NAME.matcher(name).matches()) {
+            return "topic name '" + name + "' may contain only ASCII letters, digits, '.', '_' and '-'";
+        }
+        return null;
+    }
+
+    /** Why a replica assignment cannot be used, or null: non-empty lists of live, distinct brokers, equal in size. */
+    private static String assignmentProblem(MetadataImage image, List<List<Integer>> assignment, int replicationFactor) {
+        if (assignment.isEmpty()) {
+            return "at least one partition is required";
+        }
+        for (int p = 0; p < assignment.size(); p++) {
+            List<Integer> replicas = assignment.get(p);
+            if (replicas.isEmpty()) {
+                return "partition " + p + " has no replicas";
+            }
+            if (replicationFactor > 0 && replicas.size() != replicationFactor) {
+                return "partition " + p + " has " + replicas.size() + " replicas; the topic's replication factor is "
+                        + replicationFactor;
+            }
+            Set<Integer> seen = new HashSet<>();
+            for (int id : replicas) {
+                if (!seen.add(id)) {
+                    return "partition " + p + " names broker " + id + " twice";
+                }
+                BrokerRegistration b = image.brokers().get(id);
+                if (b == null) {
+                    return "partition " + p + " names broker " + id + ", which is not registered";
+                }
+                if (b.fenced()) {
+                    return "partition " + p + " names broker " + id + ", which is fenced";
+                }
+            }
+        }
+        return null;
+    }
+
+    private Outcome createTopic(MetadataImage image, CreateTopicRecord r) {
+        String nameProblem = topicNameProblem(r.name());
+        if (nameProblem != null) {
+            return refuse(image, MetadataErrorCode.INVALID_TOPIC_NAME, nameProblem);
+        }
+        if (image.topics().containsKey(r.name())) {
+            return refuse(image, MetadataErrorCode.TOPIC_ALREADY_EXISTS, "topic '" + r.name() + "' already exists");
+        }
+        if (image.topic(r.topicId()).isPresent()) {
+            return refuse(image, MetadataErrorCode.INVALID_REQUEST, "topic id " + r.topicId() + " is already in use");
+        }
+        String problem = assignmentProblem(image, r.assignment(), r.assignment().isEmpty() ? 0 : r.assignment().get(0).size());
+        if (problem != null) {
+            return refuse(image, r.assignment().isEmpty() ? MetadataErrorCode.INVALID_PARTITIONS
+                    : MetadataErrorCode.INVALID_REPLICA_ASSIGNMENT, problem);
+        }
+        List<PartitionImage> partitions = new ArrayList<>();
+        for (int p = 0; p < r.assignment().size(); p++) {
+            partitions.add(new PartitionImage(p, r.assignment().get(p), PartitionImage.NO_LEADER, -1, List.of()));
+        }
+        Map<String, TopicImage> topics = new TreeMap<>(image.topics());
+        topics.put(r.name(), new TopicImage(r.name(), r.topicId(), r.configs(), partitions));
+        return accept(image.withTopics(topics));
+    }
+
+    private Outcome deleteTopic(MetadataImage image, DeleteTopicRecord r) {
+        if (!image.topics().containsKey(r.name())) {
+            return refuse(image, MetadataErrorCode.UNKNOWN_TOPIC, "topic '" + r.name() + "' does not exist");
+        }
+        Map<String, TopicImage> topics = new TreeMap<>(image.topics());
+        topics.remove(r.name());
+        Map<String, Map<TopicPartition, CommittedOffset>> offsets = new TreeMap<>();
+        for (Map.Entry<String, Map<TopicPartition, CommittedOffset>> g : image.offsets().entrySet()) {
+            Map<TopicPartition, CommittedOffset> kept = new TreeMap<>(g.getValue());
+            kept.keySet().removeIf(tp -> tp.topic().equals(r.name()));
+            if (!kept.isEmpty()) {
+                offsets.put(g.getKey(), kept.size() == g.getValue().size() ? g.getValue() : java.util.Collections.unmodifiableMap(kept));
+            }
+        }
+        return accept(image.withTopics(topics).withOffsets(offsets));
+    }
+
+    private Outcome createPartitions(MetadataImage image, CreatePartitionsRecord r) {
+        TopicImage t = image.topics().get(r.name());
+        if (t == null) {
+            return refuse(image, MetadataErrorCode.UNKNOWN_TOPIC, "topic '" + r.name() + "' does not exist");
+        }
+        if (r.newAssignments().isEmpty()) {
+            return refuse(image, MetadataErrorCode.INVALID_PARTITIONS, "the new partition count must exceed the current "
+                    + t.partitions().size());
+        }
+        String problem = assignmentProblem(image, r.newAssignments(), t.partitions().get(0).replicas().size());
+        if (problem != null) {
+            return refuse(image, MetadataErrorCode.INVALID_REPLICA_ASSIGNMENT, problem);
+        }
+        List<PartitionImage> partitions = new ArrayList<>(t.partitions());
+        for (List<Integer> replicas : r.newAssignments()) {
+            partitions.add(new PartitionImage(partitions.size(), replicas, PartitionImage.NO_LEADER, -1, List.of()));
+        }
+        Map<String, TopicImage> topics = new TreeMap<>(image.topics());
+        topics.put(t.name(), new TopicImage(t.name(), t.topicId(), t.configs(), partitions));
+        return accept(image.withTopics(topics));
+    }
+
+    private Outcome alterConfigs(MetadataImage image, AlterConfigsRecord r) {
+        if (r.resource() == AlterConfigsRecord.Resource.CLUSTER) {
+            return accept(image.withClusterConfigs(applyChanges(image.clusterConfigs(), r.changes())));
+        }
+        TopicImage t = image.topics().get(r.name());
+        if (t == null) {
+            return refuse(image, MetadataErrorCode.UNKNOWN_TOPIC, "topic '" + r.name() + "' does not exist");
+        }
+        Map<String, TopicImage> topics = new TreeMap<>(image.topics());
+        topics.put(t.name(), new TopicImage(t.name(), t.topicId(), applyChanges(t.configs(), r.changes()), t.partitions()));
+        return accept(image.withTopics(topics));
+    }
+
+    private static Map<String, String> applyChanges(Map<String, String> configs, Map<String, String> changes) {
+        Map<String, String> out = new HashMap<>(configs);
+        for (Map.Entry<String, String> c : changes.entrySet()) {
+            if (c.getValue() == null) {
+                out.remove(c.getKey());
+            } else {
+                out.put(c.getKey(), c.getValue());
+            }
+        }
+        return out;
+    }
+
+    private Outcome partitionLeader(MetadataImage image, PartitionLeaderRecord r) {
+        TopicImage t = image.topic(r.topicId()).orElse(null);
+        if (t == null) {
+            return refuse(image, MetadataErrorCode.UNKNOWN_TOPIC, "no topic has id " + r.topicId());
+        }
+        if (r.partition() < 0 || r.partition() >= t.partitions().size()) {
+            return refuse(image, MetadataErrorCode.INVALID_PARTITIONS, "topic '" + t.name() + "' has no partition " + r.partition());
+        }
+        PartitionImage p = t.partitions().get(r.partition());
+        if (!p.replicas().contains(r.leader()) || !r.isr().contains(r.leader()) || !p.replicas().containsAll(r.isr())) {
+            return refuse(image, MetadataErrorCode.INVALID_REPLICA_ASSIGNMENT, "leader " + r.leader() + " and ISR " + r.isr()
+                    + " must be replicas of " + t.name() + "-" + r.partition() + " " + p.replicas() + ", the leader in the ISR");
+        }
+        if (r.leaderEpoch() < p.leaderEpoch()) {
+            return refuse(image, MetadataErrorCode.STALE_LEADER_EPOCH, "epoch " + r.leaderEpoch() + " is older than the recorded "
+                    + p.leaderEpoch());
+        }
+        List<PartitionImage> partitions = new ArrayList<>(t.partitions());
+        partitions.set(r.partition(), new PartitionImage(p.partition(), p.replicas(), r.leader(), r.leaderEpoch(), r.isr()));
+        Map<String, TopicImage> topics = new TreeMap<>(image.topics());
+        topics.put(t.name(), new TopicImage(t.name(), t.topicId(), t.configs(), partitions));
+        return accept(image.withTopics(topics));
+    }
+
+    private Outcome commitOffsets(MetadataImage image, CommitOffsetsRecord r) {
+        if (r.group() == null || r.group().isEmpty()) {
+            return refuse(image, MetadataErrorCode.INVALID_REQUEST, "a group id cannot be empty");
+        }
+        Map<TopicPartition, CommittedOffset> groupOffsets = new TreeMap<>(image.offsets(r.group()));
+        for (CommittedOffset o : r.offsets()) {
+            TopicImage t = image.topics().get(o.topic());
+            if (t == null || o.partition() < 0 || o.partition() >= t.partitions().size()) {
+                return refuse(image, MetadataErrorCode.UNKNOWN_TOPIC, "no partition " + o.topic() + "-" + o.partition());
+            }
+            if (o.offset() < 0) {
+                return refuse(image, MetadataErrorCode.INVALID_REQUEST, "offset " + o.offset() + " for " + o.topic() + "-"
+                        + o.partition() + " is negative");
+            }
+            groupOffsets.put(new TopicPartition(o.topic(), o.partition()), o);
+        }
+        Map<String, Map<TopicPartition, CommittedOffset>> offsets = new TreeMap<>(image.offsets());
+        offsets.put(r.group(), java.util.Collections.unmodifiableMap(groupOffsets));
+        return accept(image.withOffsets(offsets));
+    }
+
+    private Outcome allocateProducerIds(MetadataImage image, AllocateProducerIdsRecord r) {
+        if (!image.brokers().containsKey(r.nodeId())) {
+            return refuse(image, MetadataErrorCode.UNKNOWN_BROKER, "broker " + r.nodeId() + " is not registered");
+        }
+        if (r.blockSize() <= 0 || r.blockSize() > PRODUCER_ID_BLOCK_MAX) {
+            return refuse(image, MetadataErrorCode.INVALID_REQUEST, "producer-id blocks hold 1 to " + PRODUCER_ID_BLOCK_MAX + " ids");
+        }
+        long first = image.nextProducerId();
+        return new Outcome(image.withNextProducerId(first + r.blockSize()), ApplyResult.ok(first));
+    }
+}

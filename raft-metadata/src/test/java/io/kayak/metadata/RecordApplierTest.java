@@ -1,0 +1,130 @@
+package io.kayak.metadata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kayak.metadata.record.AllocateProducerIdsRecord;
+import io.kayak.metadata.record.BrokerHeartbeatRecord;
+import io.kayak.metadata.record.CommitOffsetsRecord;
+import io.kayak.metadata.record.CreatePartitionsRecord;
+import io.kayak.metadata.record.CreateTopicRecord;
+import io.kayak.metadata.record.DeleteTopicRecord;
+import io.kayak.metadata.record.FenceExpiredBrokersRecord;
+import io.kayak.metadata.record.MetadataRecord;
+import io.kayak.metadata.record.PartitionLeaderRecord;
+import io.kayak.metadata.record.RegisterBrokerRecord;
+import io.kayak.metadata.statemachine.RecordApplier;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The deterministic validation and apply rules, one record at a time. */
+class RecordApplierTest {
+    private final RecordApplier applier = new RecordApplier();
+    private final UUID inc = UUID.randomUUID();
+
+    private MetadataImage apply(MetadataImage image, MetadataRecord r, MetadataErrorCode expected) {
+        RecordApplier.Outcome o = applier.apply(image, r);
+        assertEquals(expected, o.result().code(), o.result().message());
+        if (expected != MetadataErrorCode.NONE) {
+            assertSame(image, o.image(), "a refused record changes nothing");
+        }
+        return o.image();
+    }
+
+    private MetadataImage threeBrokers() {
+        MetadataImage image = MetadataImage.EMPTY;
+        for (int id = 1; id <= 3; id++) {
+            image = apply(image, new RegisterBrokerRecord(id, inc, List.of(new Endpoint("PLAINTEXT", "h", 9000 + id)), null,
+                    1000, 5000), MetadataErrorCode.NONE);
+        }
+        return image;
+    }
+
+    private static CreateTopicRecord topic(String name, List<List<Integer>> assignment) {
+        return new CreateTopicRecord(name, UUID.randomUUID(), assignment, Map.of());
+    }
+
+    @Test
+    void topicNamesFollowKafkasRules() {
+        MetadataImage image = threeBrokers();
+        for (String bad : List.of("", ".", "..", "a/b", "spaces here", "x".repeat(250))) {
+            apply(image, topic(bad, List.of(List.of(1))), MetadataErrorCode.INVALID_TOPIC_NAME);
+        }
+        apply(image, topic("Good.name_with-all-9", List.of(List.of(1))), MetadataErrorCode.NONE);
+    }
+
+    @Test
+    void assignmentsMustNameLiveDistinctBrokersWithOneReplicationFactor() {
+        MetadataImage image = threeBrokers();
+        apply(image, topic("t", List.of()), MetadataErrorCode.INVALID_PARTITIONS);
+        apply(image, topic("t", List.of(List.of(1, 1))), MetadataErrorCode.INVALID_REPLICA_ASSIGNMENT);
+        apply(image, topic("t", List.of(List.of(1, 9))), MetadataErrorCode.INVALID_REPLICA_ASSIGNMENT);
+        apply(image, topic("t", List.of(List.of(1, 2), List.of(3))), MetadataErrorCode.INVALID_REPLICA_ASSIGNMENT);
+        MetadataImage fenced = apply(image, new FenceExpiredBrokersRecord(10_000), MetadataErrorCode.NONE);
+        assertTrue(fenced.broker(2).orElseThrow().fenced());
+        apply(fenced, topic("t", List.of(List.of(1, 2))), MetadataErrorCode.INVALID_REPLICA_ASSIGNMENT);
+    }
+
+    @Test
+    void deletingATopicRemovesItsCommittedOffsetsOnly() {
+        MetadataImage image = threeBrokers();
+        image = apply(image, topic("a", List.of(List.of(1))), MetadataErrorCode.NONE);
+        image = apply(image, topic("b", List.of(List.of(2))), MetadataErrorCode.NONE);
+        image = apply(image, new CommitOffsetsRecord("g", List.of(new CommittedOffset("a", 0, 5, 1, "", 1),
+                new CommittedOffset("b", 0, 6, 1, "", 1))), MetadataErrorCode.NONE);
+        image = apply(image, new DeleteTopicRecord("a"), MetadataErrorCode.NONE);
+        assertEquals(Map.of(new TopicPartition("b", 0), new CommittedOffset("b", 0, 6, 1, "", 1)), image.offsets("g"));
+        apply(image, new DeleteTopicRecord("a"), MetadataErrorCode.UNKNOWN_TOPIC);
+        apply(image, new CommitOffsetsRecord("g", List.of(new CommittedOffset("a", 0, 5, 1, "", 1))),
+                MetadataErrorCode.UNKNOWN_TOPIC);
+    }
+
+    @Test
+    void partitionsGrowWithTheTopicsReplicationFactor() {
+        MetadataImage image = apply(threeBrokers(), topic("t", List.of(List.of(1, 2))), MetadataErrorCode.NONE);
+        image = apply(image, new CreatePartitionsRecord("t", List.of(List.of(2, 3), List.of(3, 1))), MetadataErrorCode.NONE);
+        assertEquals(3, image.topic("t").orElseThrow().partitions().size());
+        apply(image, new CreatePartitionsRecord("t", List.of(List.of(1))), MetadataErrorCode.INVALID_REPLICA_ASSIGNMENT);
+        apply(image, new CreatePartitionsRecord("nope", List.of(List.of(1, 2))), MetadataErrorCode.UNKNOWN_TOPIC);
+    }
+
+    @Test
+    void leaderReportsWithAnOlderEpochAreStale() {
+        MetadataImage image = apply(threeBrokers(), topic("t", List.of(List.of(1, 2, 3))), MetadataErrorCode.NONE);
+        UUID id = image.topic("t").orElseThrow().topicId();
+        image = apply(image, new PartitionLeaderRecord(id, 0, 2, 5, List.of(2, 1)), MetadataErrorCode.NONE);
+        PartitionImage p = image.topic("t").orElseThrow().partitions().get(0);
+        assertEquals(2, p.leader());
+        assertEquals(5, p.leaderEpoch());
+        apply(image, new PartitionLeaderRecord(id, 0, 1, 4, List.of(1)), MetadataErrorCode.STALE_LEADER_EPOCH);
+        apply(image, new PartitionLeaderRecord(id, 0, 9, 6, List.of(9)), MetadataErrorCode.INVALID_REPLICA_ASSIGNMENT);
+    }
+
+    @Test
+    void leasesFenceAndHeartbeatsUnfence() {
+        MetadataImage image = threeBrokers(); // leases end at 6000
+        image = apply(image, new BrokerHeartbeatRecord(1, inc, 4000, 5000), MetadataErrorCode.NONE); // broker 1 until 9000
+        image = apply(image, new FenceExpiredBrokersRecord(7000), MetadataErrorCode.NONE);
+        assertFalse(image.broker(1).orElseThrow().fenced());
+        assertTrue(image.broker(2).orElseThrow().fenced());
+        image = apply(image, new BrokerHeartbeatRecord(2, inc, 7500, 5000), MetadataErrorCode.NONE);
+        assertFalse(image.broker(2).orElseThrow().fenced());
+        apply(image, new BrokerHeartbeatRecord(7, inc, 7500, 5000), MetadataErrorCode.UNKNOWN_BROKER);
+    }
+
+    @Test
+    void producerIdBlocksNeverOverlap() {
+        MetadataImage image = threeBrokers();
+        RecordApplier.Outcome a = applier.apply(image, new AllocateProducerIdsRecord(1, 1000));
+        RecordApplier.Outcome b = applier.apply(a.image(), new AllocateProducerIdsRecord(2, 1000));
+        assertEquals(0, a.result().value());
+        assertEquals(1000, b.result().value());
+        assertEquals(2000, b.image().nextProducerId());
+        apply(image, new AllocateProducerIdsRecord(9, 10), MetadataErrorCode.UNKNOWN_BROKER);
+        apply(image, new AllocateProducerIdsRecord(1, 0), MetadataErrorCode.INVALID_REQUEST);
+    }
+}

@@ -1,0 +1,106 @@
+package io.kayak.metadata;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kayak.metadata.record.AllocateProducerIdsRecord;
+import io.kayak.metadata.record.AlterConfigsRecord;
+import io.kayak.metadata.record.BrokerHeartbeatRecord;
+import io.kayak.metadata.record.CommitOffsetsRecord;
+import io.kayak.metadata.record.CreatePartitionsRecord;
+import io.kayak.metadata.record.CreateTopicRecord;
+import io.kayak.metadata.record.DeleteTopicRecord;
+import io.kayak.metadata.record.FenceExpiredBrokersRecord;
+import io.kayak.metadata.record.MetadataRecord;
+import io.kayak.metadata.record.PartitionLeaderRecord;
+import io.kayak.metadata.record.RecordCodec;
+import io.kayak.metadata.record.RegisterBrokerRecord;
+import io.kayak.metadata.record.UnknownRecordException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class RecordCodecTest {
+    private static final UUID ID = UUID.fromString("6f1c3a4e-1111-2222-3333-444455556666");
+
+    static List<MetadataRecord> oneOfEach() {
+        Map<String, String> removal = new HashMap<>();
+        removal.put("retention.ms", null);
+        removal.put("segment.bytes", "1024");
+        return List.of(
+                new RegisterBrokerRecord(1, ID, List.of(new Endpoint("PLAINTEXT", "127.0.0.1", 9092)), "rack-a", 1000, 6000),
+                new BrokerHeartbeatRecord(1, ID, 2000, 6000),
+                new FenceExpiredBrokersRecord(3000),
+                new CreateTopicRecord("orders", ID, List.of(List.of(1, 2), List.of(2, 1)), Map.of("cleanup.policy", "delete")),
+                new DeleteTopicRecord("orders"),
+                new CreatePartitionsRecord("orders", List.of(List.of(3, 1))),
+                new AlterConfigsRecord(AlterConfigsRecord.Resource.TOPIC, "orders", removal),
+                new PartitionLeaderRecord(ID, 0, 2, 7, List.of(2, 1)),
+                new CommitOffsetsRecord("g", List.of(new CommittedOffset("orders", 0, 42, 7, "meta", 5000))),
+                new AllocateProducerIdsRecord(1, 1000));
+    }
+
+    @Test
+    void everyRecordTypeRoundTrips() {
+        for (MetadataRecord r : oneOfEach()) {
+            assertEquals(r, RecordCodec.decode(RecordCodec.encode(r)), r.type().toString());
+        }
+    }
+
+    @Test
+    void aNewerRecordVersionIsRefusedWithAClearError() {
+        byte[] bytes = RecordCodec.encode(new DeleteTopicRecord("orders"));
+        bytes[1] = 99;
+        UnknownRecordException e = assertThrows(UnknownRecordException.class, () -> RecordCodec.decode(bytes));
+        assertTrue(e.getMessage().contains("version 99") && e.getMessage().contains("Upgrade"), e.getMessage());
+        byte[] unknownType = RecordCodec.encode(new DeleteTopicRecord("orders"));
+        unknownType[0] = 120;
+        assertThrows(UnknownRecordException.class, () -> RecordCodec.decode(unknownType));
+    }
+
+    @Test
+    void truncatedOrPaddedRecordsAreMalformed() {
+        byte[] bytes = RecordCodec.encode(new DeleteTopicRecord("orders"));
+        assertThrows(IllegalArgumentException.class, () -> RecordCodec.decode(java.util.Arrays.copyOf(bytes, bytes.length - 2)));
+        assertThrows(IllegalArgumentException.class, () -> RecordCodec.decode(java.util.Arrays.copyOf(bytes, bytes.length + 2)));
+    }
+
+    @Test
+    void imageSnapshotRoundTripsAndRefusesUnknownVersions() throws IOException {
+        MetadataImage image = MetadataImage.EMPTY;
+        io.kayak.metadata.statemachine.RecordApplier applier = new io.kayak.metadata.statemachine.RecordApplier();
+        for (MetadataRecord r : oneOfEach()) {
+            if (!(r instanceof DeleteTopicRecord)) {
+                image = applier.apply(image, r).image();
+            }
+        }
+        image = image.at(3, 17);
+        byte[] bytes = encode(image);
+        MetadataImage back = MetadataImage.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
+        assertArrayEquals(bytes, encode(back));
+        assertEquals(17, back.appliedIndex());
+        assertEquals(image.topics(), back.topics());
+        assertEquals(image.offsets(), back.offsets());
+        bytes[0] = 9;
+        byte[] future = bytes;
+        assertThrows(IllegalStateException.class,
+                () -> MetadataImage.readFrom(new DataInputStream(new ByteArrayInputStream(future))));
+    }
+
+    private static byte[] encode(MetadataImage image) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DataOutputStream d = new DataOutputStream(out)) {
+            image.writeTo(d);
+        }
+        return out.toByteArray();
+    }
+}
