@@ -68,8 +68,7 @@ class MetadataQuorumTest {
         cluster.node(3).client().propose(topic("orders", 1, 2, 3));
         ApplyResult r = cluster.node(1).client().propose(new AlterConfigsRecord(AlterConfigsRecord.Resource.TOPIC, "orders",
                 Map.of("retention.ms", "5000")));
-        long index = cluster.node(1).image().appliedIndex();
-        cluster.awaitApplied(index);
+        cluster.awaitApplied(r.index());
         for (MetadataNode n : cluster.nodes()) {
             MetadataImage image = n.image();
             assertEquals(3, image.brokers().size(), "node " + n.nodeId());
@@ -82,12 +81,12 @@ class MetadataQuorumTest {
     }
 
     @Test
-    void invalidProposalsAreRefusedEverywhereAndChangeNothing() throws IOException {
+    void invalidProposalsAreRefusedEverywhereAndChangeNothing() throws Exception {
         cluster = new MetadataTestCluster(tmp, 3, 10_000);
         cluster.awaitLeader();
         MetadataNode n1 = cluster.node(1);
         registerAll(n1);
-        n1.client().propose(topic("orders", 1, 2, 3));
+        assertTrue(n1.awaitApplied(n1.client().propose(topic("orders", 1, 2, 3)).index(), 10_000));
         MetadataImage before = n1.image();
 
         assertEquals(MetadataErrorCode.TOPIC_ALREADY_EXISTS, assertThrows(MetadataRejectedException.class,
@@ -99,8 +98,9 @@ class MetadataQuorumTest {
         assertEquals(MetadataErrorCode.INVALID_TOPIC_NAME, assertThrows(MetadataRejectedException.class,
                 () -> n1.client().propose(topic("bad/name", 1))).code());
 
-        long index = n1.image().appliedIndex();
-        cluster.awaitApplied(index);
+        long last = n1.client().propose(new AlterConfigsRecord(AlterConfigsRecord.Resource.CLUSTER, "", Map.of("k", "v")))
+                .index();
+        cluster.awaitApplied(last);
         for (MetadataNode n : cluster.nodes()) {
             assertEquals(before.topics(), n.image().topics(), "refused records changed nothing on node " + n.nodeId());
         }
@@ -117,8 +117,7 @@ class MetadataQuorumTest {
         MetadataNode newLeader = cluster.awaitLeader();
         assertNotEquals(oldLeader, newLeader.nodeId());
         MetadataNode follower = cluster.nodes().stream().filter(n -> n != newLeader).findFirst().orElseThrow();
-        follower.client().propose(topic("after-failover", 1, 2, 3));
-        cluster.awaitApplied(follower.image().appliedIndex());
+        cluster.awaitApplied(follower.client().propose(topic("after-failover", 1, 2, 3)).index());
 
         MetadataNode back = cluster.start(oldLeader);
         await("the old leader to catch up", () -> back.image().topic("after-failover").isPresent());
@@ -143,7 +142,7 @@ class MetadataQuorumTest {
         cluster.stop(lagging);
 
         MetadataNode proposer = cluster.awaitLeader();
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < 300; i++) {
             proposer.client().propose(new AlterConfigsRecord(AlterConfigsRecord.Resource.CLUSTER, "",
                     Map.of("key-" + (i % 5), Integer.toString(i))));
         }
@@ -186,8 +185,7 @@ class MetadataQuorumTest {
             }
         }
         MetadataNode newLeader = cluster.awaitLeader();
-        newLeader.client().propose(topic("real", 1, 2, 3));
-        cluster.awaitApplied(newLeader.image().appliedIndex());
+        cluster.awaitApplied(newLeader.client().propose(topic("real", 1, 2, 3)).index());
         for (MetadataNode n : cluster.nodes()) {
             assertTrue(n.image().topic("real").isPresent());
             assertFalse(n.image().topic("ghost").isPresent(), "the timed-out proposal was applied later on node " + n.nodeId());

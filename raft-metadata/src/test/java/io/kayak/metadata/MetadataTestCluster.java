@@ -45,7 +45,8 @@ public final class MetadataTestCluster implements AutoCloseable {
 
     public MetadataConfig config(int id) {
         return new MetadataConfig(id, voters, root.resolve("node-" + id), snapshotEntries,
-                MetadataConfig.DEFAULT_ELECTION_TIMEOUT_MIN_MS, MetadataConfig.DEFAULT_ELECTION_TIMEOUT_MAX_MS, 10_000);
+                MetadataConfig.DEFAULT_ELECTION_TIMEOUT_MIN_MS, MetadataConfig.DEFAULT_ELECTION_TIMEOUT_MAX_MS, 10_000,
+                MetadataConfig.MIN_LOG_SEGMENT_BYTES);
     }
 
     public MetadataNode start(int id) throws IOException {

@@ -5,15 +5,17 @@ import io.kayak.metadata.MetadataRejectedException;
 import io.kayak.metadata.QuorumUnavailableException;
 import io.kayak.metadata.record.MetadataRecord;
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.retry.RetryPolicies;
@@ -35,17 +37,25 @@ public final class MetadataClient implements AutoCloseable {
 
     private final RaftClient client;
     private final long defaultTimeoutMs;
+    private final ExecutorService callers;
 
     MetadataClient(RaftGroup group, long defaultTimeoutMs) {
         RaftProperties props = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+        int attempts = (int) Math.max(1, defaultTimeoutMs / RETRY_SLEEP_MS);
         this.client = RaftClient.newBuilder()
                 .setClientId(ClientId.randomId())
                 .setRaftGroup(group)
                 .setProperties(props)
-                .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
+                        TimeDuration.valueOf(RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
                 .build();
         this.defaultTimeoutMs = defaultTimeoutMs;
+        this.callers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "kayak-metadata-proposal");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Proposes with the configured {@code kayak.metadata.proposal.timeout.ms}. */
@@ -54,27 +64,31 @@ public final class MetadataClient implements AutoCloseable {
     }
 
     /**
-     * Proposes {@code record} and waits until it is committed and applied.
+     * Proposes {@code record} and waits until it is committed and applied by the leader.
      *
-     * @return the accepted result (with its value, e.g. the first id of a producer-id block)
+     * <p>Each proposal is one blocking Ratis call on its own thread, so a proposal stuck without a quorum
+     * never holds up the next one; at the deadline the call is interrupted and stops retrying.
+     *
+     * @return the accepted result (with its value, e.g. the first id of a producer-id block, and its index)
      * @throws MetadataRejectedException  if the state machine refused it (nothing changed)
      * @throws QuorumUnavailableException if it was not committed within {@code timeoutMs}
      */
     public ApplyResult propose(MetadataRecord record, long timeoutMs) {
         long deadlineMs = System.currentTimeMillis() + timeoutMs;
-        CompletableFuture<RaftClientReply> reply = client.async().send(Proposal.encode(deadlineMs, record));
+        Message message = Proposal.encode(deadlineMs, record);
+        Future<RaftClientReply> call = callers.submit(() -> client.io().send(message));
         RaftClientReply r;
         try {
-            r = reply.get(timeoutMs, TimeUnit.MILLISECONDS);
+            r = call.get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            reply.cancel(true);
+            call.cancel(true);
             throw new QuorumUnavailableException("the metadata quorum did not commit " + record.type() + " within "
                     + timeoutMs + " ms: no leader with a majority is reachable", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            reply.cancel(true);
+            call.cancel(true);
             throw new QuorumUnavailableException("interrupted while proposing " + record.type(), e);
-        } catch (ExecutionException | CompletionException e) {
+        } catch (ExecutionException e) {
             throw new QuorumUnavailableException("proposing " + record.type() + " failed: " + e.getCause(), e.getCause());
         }
         if (!r.isSuccess()) {
@@ -93,6 +107,7 @@ public final class MetadataClient implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        callers.shutdownNow();
         client.close();
     }
 }

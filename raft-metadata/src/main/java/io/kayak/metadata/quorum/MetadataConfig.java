@@ -16,22 +16,27 @@ import java.util.Set;
  * @param electionTimeoutMinMs lower bound of the randomized election timeout
  * @param electionTimeoutMaxMs upper bound of the randomized election timeout
  * @param proposalTimeoutMs    how long {@link MetadataClient#propose} tries before it reports the quorum unavailable
+ * @param logSegmentBytes      size at which Ratis rolls a metadata log segment; only whole closed segments
+ *                             behind a snapshot are purged
  */
 public record MetadataConfig(int nodeId, List<Voter> voters, Path dir, long snapshotEntries, long electionTimeoutMinMs,
-                             long electionTimeoutMaxMs, long proposalTimeoutMs) {
+                             long electionTimeoutMaxMs, long proposalTimeoutMs, long logSegmentBytes) {
     public static final String VOTERS = "controller.quorum.voters";
     public static final String DIR = "kayak.metadata.dir";
     public static final String SNAPSHOT_ENTRIES = "kayak.metadata.snapshot.entries";
     public static final String ELECTION_TIMEOUT_MIN_MS = "kayak.metadata.election.timeout.min.ms";
     public static final String ELECTION_TIMEOUT_MAX_MS = "kayak.metadata.election.timeout.max.ms";
     public static final String PROPOSAL_TIMEOUT_MS = "kayak.metadata.proposal.timeout.ms";
+    public static final String LOG_SEGMENT_BYTES = "kayak.metadata.log.segment.bytes";
     public static final Set<String> KEYS = Set.of(VOTERS, DIR, SNAPSHOT_ENTRIES, ELECTION_TIMEOUT_MIN_MS,
-            ELECTION_TIMEOUT_MAX_MS, PROPOSAL_TIMEOUT_MS);
+            ELECTION_TIMEOUT_MAX_MS, PROPOSAL_TIMEOUT_MS, LOG_SEGMENT_BYTES);
 
     public static final long DEFAULT_SNAPSHOT_ENTRIES = 10_000;
     public static final long DEFAULT_ELECTION_TIMEOUT_MIN_MS = 500;
     public static final long DEFAULT_ELECTION_TIMEOUT_MAX_MS = 1_000;
     public static final long DEFAULT_PROPOSAL_TIMEOUT_MS = 5_000;
+    public static final long DEFAULT_LOG_SEGMENT_BYTES = 8L << 20;
+    public static final long MIN_LOG_SEGMENT_BYTES = 8L << 10;
 
     public MetadataConfig {
         voters = List.copyOf(voters);
@@ -49,6 +54,9 @@ public record MetadataConfig(int nodeId, List<Voter> voters, Path dir, long snap
         if (proposalTimeoutMs < 1) {
             throw new IllegalArgumentException(PROPOSAL_TIMEOUT_MS + " must be positive");
         }
+        if (logSegmentBytes < MIN_LOG_SEGMENT_BYTES) {
+            throw new IllegalArgumentException(LOG_SEGMENT_BYTES + " must be at least " + MIN_LOG_SEGMENT_BYTES);
+        }
     }
 
     /** Reads the keys of this module; {@code defaultDir} applies when {@value #DIR} is absent. */
@@ -58,7 +66,8 @@ public record MetadataConfig(int nodeId, List<Voter> voters, Path dir, long snap
                 longValue(props, SNAPSHOT_ENTRIES, DEFAULT_SNAPSHOT_ENTRIES),
                 longValue(props, ELECTION_TIMEOUT_MIN_MS, DEFAULT_ELECTION_TIMEOUT_MIN_MS),
                 longValue(props, ELECTION_TIMEOUT_MAX_MS, DEFAULT_ELECTION_TIMEOUT_MAX_MS),
-                longValue(props, PROPOSAL_TIMEOUT_MS, DEFAULT_PROPOSAL_TIMEOUT_MS));
+                longValue(props, PROPOSAL_TIMEOUT_MS, DEFAULT_PROPOSAL_TIMEOUT_MS),
+                longValue(props, LOG_SEGMENT_BYTES, DEFAULT_LOG_SEGMENT_BYTES));
     }
 
     public Voter self() {

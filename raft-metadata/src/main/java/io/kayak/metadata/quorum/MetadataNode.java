@@ -25,6 +25,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -39,6 +40,8 @@ public final class MetadataNode implements AutoCloseable {
     /** The metadata group's id: the same on every node of every Kayak cluster (a node is in one cluster). */
     public static final RaftGroupId GROUP_ID =
             RaftGroupId.valueOf(UUID.nameUUIDFromBytes("kayak-metadata".getBytes(StandardCharsets.UTF_8)));
+
+    private static final long APPEND_BATCH_BYTES = 256L << 10;
 
     private final MetadataConfig config;
     private final RaftGroup group;
@@ -71,8 +74,13 @@ public final class MetadataNode implements AutoCloseable {
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, config.snapshotEntries());
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
         RaftServerConfigKeys.Log.setPurgeGap(props, 1);
-        // Keep log segments small enough that purging behind a snapshot actually frees something.
-        RaftServerConfigKeys.Log.setSegmentSizeMax(props, org.apache.ratis.util.SizeInBytes.valueOf("1MB"));
+        // Only closed segments are purged behind a snapshot: the segment size bounds what a purge leaves behind.
+        long segment = config.logSegmentBytes();
+        RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(segment));
+        RaftServerConfigKeys.Log.setPreallocatedSize(props, SizeInBytes.valueOf(Math.min(segment, 4L << 20)));
+        // Metadata records are small: modest append batches keep the write buffer (which must exceed them) small.
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(props, SizeInBytes.valueOf(APPEND_BATCH_BYTES));
+        RaftServerConfigKeys.Log.setWriteBufferSize(props, SizeInBytes.valueOf(2 * APPEND_BATCH_BYTES));
         MetadataStateMachine sm = new MetadataStateMachine();
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(peerId(config.nodeId()))
@@ -127,6 +135,11 @@ public final class MetadataNode implements AutoCloseable {
     /** The first index still in this node's Raft log: everything below was purged behind a snapshot. */
     public long logStartIndex() throws IOException {
         return server.getDivision(GROUP_ID).getRaftLog().getStartIndex();
+    }
+
+    /** Waits until this node has applied {@code index}; false on timeout. */
+    public boolean awaitApplied(long index, long timeoutMs) throws InterruptedException {
+        return stateMachine.awaitApplied(index, timeoutMs);
     }
 
     /** Asks for a snapshot now (tests and the admin CLI); returns its index. */

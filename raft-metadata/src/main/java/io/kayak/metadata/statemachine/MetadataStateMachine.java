@@ -37,6 +37,7 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,11 +66,31 @@ public final class MetadataStateMachine extends BaseStateMachine {
     private final RecordApplier applier = new RecordApplier();
     private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
     private volatile MetadataImage image = MetadataImage.EMPTY;
+    private final Object appliedMonitor = new Object();
     private volatile RuntimeException fatal;
     private final java.util.concurrent.atomic.AtomicInteger installedSnapshots = new java.util.concurrent.atomic.AtomicInteger();
 
     public MetadataImage image() {
         return image;
+    }
+
+    /**
+     * Waits until this node has applied {@code index} (for read-your-writes after a proposal).
+     *
+     * @return false if {@code timeoutMs} passed first
+     */
+    public boolean awaitApplied(long index, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (appliedMonitor) {
+            while (image.appliedIndex() < index) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(appliedMonitor, left);
+            }
+        }
+        return true;
     }
 
     public void addListener(MetadataListener listener) {
@@ -92,16 +113,27 @@ public final class MetadataStateMachine extends BaseStateMachine {
 
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
-        super.initialize(server, groupId, raftStorage);
-        storage.init(raftStorage);
-        loadLatestSnapshot();
+        getLifeCycle().startAndTransition(() -> {
+            super.initialize(server, groupId, raftStorage);
+            storage.init(raftStorage);
+            loadLatestSnapshot();
+        });
     }
 
-    /** Called by Ratis after it installed a snapshot received from the leader. */
+    /** Ratis pauses the state machine before it installs a snapshot from the leader. */
+    @Override
+    public void pause() {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+
+    /** Called by Ratis after it installed a snapshot received from the leader: load it and resume. */
     @Override
     public void reinitialize() throws IOException {
         loadLatestSnapshot();
         installedSnapshots.incrementAndGet();
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
     }
 
     /** How many snapshots from the leader this state machine has loaded since it started. */
@@ -163,7 +195,8 @@ public final class MetadataStateMachine extends BaseStateMachine {
         MetadataImage after = outcome.image().at(entry.getTerm(), entry.getIndex());
         image = after;
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
-        MetadataDelta delta = new MetadataDelta(entry.getIndex(), record, outcome.result());
+        ApplyResult result = outcome.result().at(entry.getIndex());
+        MetadataDelta delta = new MetadataDelta(entry.getIndex(), record, result);
         for (MetadataListener l : listeners) {
             try {
                 l.onApplied(before, delta, after);
@@ -171,7 +204,10 @@ public final class MetadataStateMachine extends BaseStateMachine {
                 LOG.warn("Metadata listener {} failed at index {}", l, entry.getIndex(), e);
             }
         }
-        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(outcome.result().encode())));
+        synchronized (appliedMonitor) {
+            appliedMonitor.notifyAll();
+        }
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(result.encode())));
     }
 
     @Override
