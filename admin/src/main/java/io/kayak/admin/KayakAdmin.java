@@ -18,7 +18,7 @@ public final class KayakAdmin implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
-    public static int run(String... args) {
+    public static int execute(String... args) {
         CommandLine cl = new CommandLine(new KayakAdmin());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + e.getMessage());
@@ -28,6 +28,6 @@ public final class KayakAdmin implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(execute(args));
     }
 }

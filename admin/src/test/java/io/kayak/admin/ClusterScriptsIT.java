@@ -1,0 +1,164 @@
+package io.kayak.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The quickstart as a user runs it, with the real scripts and separate JVMs: kayak-cluster.sh start, kill -9
+ * of the metadata leader, quorum describe reporting a new leader, kayak-server.sh bringing the node back,
+ * and the quorum showing it rejoined with zero lag. Every node is stopped by its PID at the end.
+ */
+@Tag("system")
+class ClusterScriptsIT {
+    private static final Pattern LEADER = Pattern.compile("\"leaderId\":(-?\\d+)");
+    private static final Pattern LAG = Pattern.compile("\"lag\":(-?\\d+)");
+
+    @TempDir
+    Path tmp;
+    private final Path home = Path.of(System.getProperty("kayak.home", "..")).toAbsolutePath().normalize();
+    private final Map<Integer, Integer> httpPorts = new HashMap<>();
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        script("bin/kayak-cluster.sh", "stop");
+        try (var pids = Files.list(tmp.resolve("logs"))) {
+            for (Path f : pids.filter(p -> p.toString().endsWith(".pid")).toList()) {
+                ProcessHandle.of(Long.parseLong(Files.readString(f).trim())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // nothing was started
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void writeConfigs() throws IOException {
+        Path conf = Files.createDirectories(tmp.resolve("conf"));
+        List<String> voters = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) {
+            voters.add(id + "@127.0.0.1:" + freePort());
+            httpPorts.put(id, freePort());
+        }
+        for (int id = 1; id <= 3; id++) {
+            Files.writeString(conf.resolve("server-" + id + ".properties"), String.join("\n",
+                    "node.id=" + id,
+                    "listeners=PLAINTEXT://127.0.0.1:" + freePort(),
+                    "controller.quorum.voters=" + String.join(",", voters),
+                    "kayak.http.port=" + httpPorts.get(id),
+                    "log.dirs=../data/node-" + id,
+                    "broker.heartbeat.interval.ms=500",
+                    "broker.session.timeout.ms=3000",
+                    ""));
+        }
+    }
+
+    /** Runs a script of the repository with the test's conf and log dirs; returns its exit code and output. */
+    private Result script(String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", home.resolve(command[0]).toString()));
+        cmd.addAll(List.of(command).subList(1, command.length));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("KAYAK_CONF_DIR", tmp.resolve("conf").toString());
+        pb.environment().put("KAYAK_LOG_DIR", tmp.resolve("logs").toString());
+        pb.environment().put("KAYAK_HEAP_OPTS", "-Xms64m -Xmx256m");
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("script " + cmd + " did not finish in 180 s");
+        }
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private String describeJson(int viaNode) throws IOException, InterruptedException {
+        Result r = script("bin/kayak-admin.sh", "quorum", "describe", "--http-server", "127.0.0.1:" + httpPorts.get(viaNode), "--json");
+        return r.exit() == 0 ? r.output() : "";
+    }
+
+    private static int leaderOf(String json) {
+        Matcher m = LEADER.matcher(json);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    private long pidOf(int node) throws IOException {
+        return Long.parseLong(Files.readString(tmp.resolve("logs/node-" + node + ".pid")).trim());
+    }
+
+    @Test
+    void quickstartSurvivesKillingTheMetadataLeader() throws Exception {
+        writeConfigs();
+        Result start = script("bin/kayak-cluster.sh", "start");
+        assertEquals(0, start.exit(), start.output());
+        assertTrue(start.output().contains("is up"), start.output());
+
+        int leader = leaderOf(describeJson(1));
+        assertTrue(leader >= 1 && leader <= 3, "no leader in: " + describeJson(1));
+        ProcessHandle.of(pidOf(leader)).orElseThrow().destroyForcibly(); // kill -9
+
+        int survivor = leader == 1 ? 2 : 1;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        int newLeader = -1;
+        while (System.nanoTime() < deadline) {
+            newLeader = leaderOf(describeJson(survivor));
+            if (newLeader > 0 && newLeader != leader) {
+                break;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        assertNotEquals(leader, newLeader, "quorum describe never reported a new leader");
+        assertTrue(newLeader > 0);
+
+        Result restart = script("bin/kayak-server.sh", "-daemon", tmp.resolve("conf/server-" + leader + ".properties").toString());
+        assertEquals(0, restart.exit(), restart.output());
+        String json = "";
+        while (System.nanoTime() < deadline) {
+            json = describeJson(leader);
+            Matcher lags = LAG.matcher(json);
+            int zero = 0;
+            while (lags.find()) {
+                zero += lags.group(1).equals("0") ? 1 : 0;
+            }
+            if (zero == 3) {
+                break;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        Matcher lags = LAG.matcher(json);
+        int voters = 0;
+        while (lags.find()) {
+            assertEquals("0", lags.group(1), "a voter still lags after the restart: " + json);
+            voters++;
+        }
+        assertEquals(3, voters, json);
+
+        Result status = script("bin/kayak-cluster.sh", "status");
+        assertEquals(0, status.exit(), status.output());
+        assertEquals(3, status.output().lines().filter(l -> l.contains(": running")).count(), status.output());
+    }
+}

@@ -1,0 +1,60 @@
+package io.kayak.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KayakAdminTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertEquals(2, KayakAdmin.execute());
+        assertEquals(2, KayakAdmin.execute("nonsense"));
+        assertEquals(2, KayakAdmin.execute("storage", "format"));
+        assertEquals(0, KayakAdmin.execute("storage", "format", "--help"));
+    }
+
+    @Test
+    void storageFormatWritesMetaPropertiesAndRefusesAnotherCluster() throws Exception {
+        Path conf = tmp.resolve("server.properties");
+        Files.writeString(conf, String.join("\n", "node.id=1", "listeners=PLAINTEXT://127.0.0.1:9092",
+                "controller.quorum.voters=1@127.0.0.1:9192", "log.dirs=data"));
+        assertEquals(0, KayakAdmin.execute("storage", "format", "--config", conf.toString(), "--cluster-id", "clusterAAAA"));
+        String meta = Files.readString(tmp.resolve("data/meta.properties"));
+        assertTrue(meta.contains("cluster.id=clusterAAAA") && meta.contains("node.id=1"), meta);
+        assertEquals(1, KayakAdmin.execute("storage", "format", "--config", conf.toString(), "--cluster-id", "clusterBBBB"));
+        assertEquals(1, KayakAdmin.execute("storage", "format", "--config", tmp.resolve("missing.properties").toString()));
+    }
+
+    @Test
+    void quorumDescribeExplainsAnUnreachableNode() {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(1, KayakAdmin.execute("quorum", "describe", "--http-server", "127.0.0.1:1"));
+        } finally {
+            System.setErr(err);
+        }
+        assertTrue(captured.toString(StandardCharsets.UTF_8).contains("cannot reach a Kayak node at 127.0.0.1:1"));
+    }
+
+    @Test
+    void quorumJsonRendersAsATable() {
+        String table = QuorumCommand.table("{\"clusterId\":\"abc\",\"leaderId\":2,\"term\":5,\"commitIndex\":40,\"voters\":["
+                + "{\"nodeId\":1,\"role\":\"follower\",\"commitIndex\":38,\"lag\":2,\"lastContactMs\":120},"
+                + "{\"nodeId\":2,\"role\":\"leader\",\"commitIndex\":40,\"lag\":0,\"lastContactMs\":0}]}");
+        assertTrue(table.contains("leaderId:     2"), table);
+        assertTrue(table.lines().anyMatch(l -> l.matches("1\\s+follower\\s+38\\s+2\\s+120")), table);
+        assertTrue(table.lines().anyMatch(l -> l.matches("2\\s+leader\\s+40\\s+0\\s+0")), table);
+    }
+}
