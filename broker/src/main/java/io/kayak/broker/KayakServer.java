@@ -121,6 +121,15 @@ public final class KayakServer implements AutoCloseable {
             System.exit(1);
             return;
         }
+        server.metadata().stateMachine().onFatalError(e -> {
+            System.err.println("Kayak node " + server.config.nodeId() + " stops: " + e.getMessage());
+            new Thread(() -> System.exit(1), "kayak-fatal-exit").start();
+        });
+        RuntimeException early = server.metadata().stateMachine().fatalError();
+        if (early != null) {
+            System.err.println("Kayak node " + server.config.nodeId() + " stops: " + early.getMessage());
+            System.exit(1);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutting down Kayak node {}", server.config.nodeId());

@@ -58,6 +58,18 @@ public final class MetadataClient implements AutoCloseable {
         });
     }
 
+    /**
+     * A client for a quorum this process is not a member of (tools and benchmarks). The caller closes it.
+     */
+    public static MetadataClient connect(java.util.List<Voter> voters, long defaultTimeoutMs) {
+        java.util.List<org.apache.ratis.protocol.RaftPeer> peers = new java.util.ArrayList<>();
+        for (Voter v : voters) {
+            peers.add(org.apache.ratis.protocol.RaftPeer.newBuilder().setId(MetadataNode.peerId(v.nodeId()))
+                    .setAddress(v.address()).build());
+        }
+        return new MetadataClient(RaftGroup.valueOf(MetadataNode.GROUP_ID, peers), defaultTimeoutMs);
+    }
+
     /** Proposes with the configured {@code kayak.metadata.proposal.timeout.ms}. */
     public ApplyResult propose(MetadataRecord record) {
         return propose(record, defaultTimeoutMs);

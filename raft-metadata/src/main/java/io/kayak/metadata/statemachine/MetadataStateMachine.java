@@ -68,6 +68,7 @@ public final class MetadataStateMachine extends BaseStateMachine {
     private volatile MetadataImage image = MetadataImage.EMPTY;
     private final Object appliedMonitor = new Object();
     private volatile RuntimeException fatal;
+    private volatile java.util.function.Consumer<RuntimeException> fatalHandler = e -> { };
     private final java.util.concurrent.atomic.AtomicInteger installedSnapshots = new java.util.concurrent.atomic.AtomicInteger();
 
     public MetadataImage image() {
@@ -104,6 +105,11 @@ public final class MetadataStateMachine extends BaseStateMachine {
     /** The error that stopped this state machine, or null. */
     public RuntimeException fatalError() {
         return fatal;
+    }
+
+    /** Called once, on the apply thread, when the state machine stops on an entry it cannot apply. */
+    public void onFatalError(java.util.function.Consumer<RuntimeException> handler) {
+        fatalHandler = handler;
     }
 
     @Override
@@ -188,6 +194,7 @@ public final class MetadataStateMachine extends BaseStateMachine {
             fatal = e instanceof UnknownRecordException u ? u
                     : new UnknownRecordException("entry " + entry.getIndex() + " cannot be decoded: " + e.getMessage());
             LOG.error("Metadata state machine stopped at index {}: {}", entry.getIndex(), fatal.getMessage());
+            fatalHandler.accept(fatal);
             return CompletableFuture.failedFuture(fatal);
         }
         MetadataImage before = image;
