@@ -25,10 +25,16 @@ public final class MetadataTestCluster implements AutoCloseable {
     private final List<Voter> voters = new ArrayList<>();
     private final Map<Integer, MetadataNode> running = new TreeMap<>();
     private final long snapshotEntries;
+    private long snapshotBytes;
 
     public MetadataTestCluster(Path root, int size, long snapshotEntries) throws IOException {
+        this(root, size, snapshotEntries, MetadataConfig.DEFAULT_SNAPSHOT_BYTES);
+    }
+
+    public MetadataTestCluster(Path root, int size, long snapshotEntries, long snapshotBytes) throws IOException {
         this.root = root;
         this.snapshotEntries = snapshotEntries;
+        this.snapshotBytes = snapshotBytes;
         for (int id = 1; id <= size; id++) {
             voters.add(new Voter(id, "127.0.0.1", freePort()));
         }
@@ -44,7 +50,7 @@ public final class MetadataTestCluster implements AutoCloseable {
     }
 
     public MetadataConfig config(int id) {
-        return new MetadataConfig(id, voters, root.resolve("node-" + id), snapshotEntries,
+        return new MetadataConfig(id, voters, root.resolve("node-" + id), snapshotEntries, snapshotBytes,
                 MetadataConfig.DEFAULT_ELECTION_TIMEOUT_MIN_MS, MetadataConfig.DEFAULT_ELECTION_TIMEOUT_MAX_MS, 10_000,
                 MetadataConfig.MIN_LOG_SEGMENT_BYTES);
     }

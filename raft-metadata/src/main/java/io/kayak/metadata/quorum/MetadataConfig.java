@@ -13,25 +13,29 @@ import java.util.Set;
  * @param voters           {@code controller.quorum.voters}
  * @param dir              where Ratis keeps the metadata log and snapshots ({@code kayak.metadata.dir})
  * @param snapshotEntries  take a snapshot (and purge the log behind it) every this many entries
+ * @param snapshotBytes    ... or once this many bytes of records were applied since the last snapshot
  * @param electionTimeoutMinMs lower bound of the randomized election timeout
  * @param electionTimeoutMaxMs upper bound of the randomized election timeout
  * @param proposalTimeoutMs    how long {@link MetadataClient#propose} tries before it reports the quorum unavailable
  * @param logSegmentBytes      size at which Ratis rolls a metadata log segment; only whole closed segments
  *                             behind a snapshot are purged
  */
-public record MetadataConfig(int nodeId, List<Voter> voters, Path dir, long snapshotEntries, long electionTimeoutMinMs,
+public record MetadataConfig(int nodeId, List<Voter> voters, Path dir, long snapshotEntries, long snapshotBytes,
+                             long electionTimeoutMinMs,
                              long electionTimeoutMaxMs, long proposalTimeoutMs, long logSegmentBytes) {
     public static final String VOTERS = "controller.quorum.voters";
     public static final String DIR = "kayak.metadata.dir";
     public static final String SNAPSHOT_ENTRIES = "kayak.metadata.snapshot.entries";
+    public static final String SNAPSHOT_BYTES = "kayak.metadata.snapshot.bytes";
     public static final String ELECTION_TIMEOUT_MIN_MS = "kayak.metadata.election.timeout.min.ms";
     public static final String ELECTION_TIMEOUT_MAX_MS = "kayak.metadata.election.timeout.max.ms";
     public static final String PROPOSAL_TIMEOUT_MS = "kayak.metadata.proposal.timeout.ms";
     public static final String LOG_SEGMENT_BYTES = "kayak.metadata.log.segment.bytes";
-    public static final Set<String> KEYS = Set.of(VOTERS, DIR, SNAPSHOT_ENTRIES, ELECTION_TIMEOUT_MIN_MS,
+    public static final Set<String> KEYS = Set.of(VOTERS, DIR, SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, ELECTION_TIMEOUT_MIN_MS,
             ELECTION_TIMEOUT_MAX_MS, PROPOSAL_TIMEOUT_MS, LOG_SEGMENT_BYTES);
 
     public static final long DEFAULT_SNAPSHOT_ENTRIES = 10_000;
+    public static final long DEFAULT_SNAPSHOT_BYTES = 64L << 20;
     public static final long DEFAULT_ELECTION_TIMEOUT_MIN_MS = 500;
     public static final long DEFAULT_ELECTION_TIMEOUT_MAX_MS = 1_000;
     public static final long DEFAULT_PROPOSAL_TIMEOUT_MS = 5_000;
@@ -46,6 +50,9 @@ public record MetadataConfig(int nodeId, List<Voter> voters, Path dir, long snap
         }
         if (snapshotEntries < 1) {
             throw new IllegalArgumentException(SNAPSHOT_ENTRIES + " must be at least 1");
+        }
+        if (snapshotBytes < 1) {
+            throw new IllegalArgumentException(SNAPSHOT_BYTES + " must be at least 1");
         }
         if (electionTimeoutMinMs < 50 || electionTimeoutMaxMs <= electionTimeoutMinMs) {
             throw new IllegalArgumentException(ELECTION_TIMEOUT_MIN_MS + " must be at least 50 and below "
@@ -64,6 +71,7 @@ public record MetadataConfig(int nodeId, List<Voter> voters, Path dir, long snap
         return new MetadataConfig(nodeId, Voter.parseList(props.get(VOTERS)),
                 props.containsKey(DIR) ? Path.of(props.get(DIR)) : defaultDir,
                 longValue(props, SNAPSHOT_ENTRIES, DEFAULT_SNAPSHOT_ENTRIES),
+                longValue(props, SNAPSHOT_BYTES, DEFAULT_SNAPSHOT_BYTES),
                 longValue(props, ELECTION_TIMEOUT_MIN_MS, DEFAULT_ELECTION_TIMEOUT_MIN_MS),
                 longValue(props, ELECTION_TIMEOUT_MAX_MS, DEFAULT_ELECTION_TIMEOUT_MAX_MS),
                 longValue(props, PROPOSAL_TIMEOUT_MS, DEFAULT_PROPOSAL_TIMEOUT_MS),

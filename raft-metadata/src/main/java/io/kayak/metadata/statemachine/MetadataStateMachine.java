@@ -68,6 +68,10 @@ public final class MetadataStateMachine extends BaseStateMachine {
     private volatile MetadataImage image = MetadataImage.EMPTY;
     private final Object appliedMonitor = new Object();
     private volatile RuntimeException fatal;
+    private final java.util.concurrent.atomic.AtomicLong bytesSinceSnapshot = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean snapshotRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile long snapshotBytes = Long.MAX_VALUE;
+    private volatile Runnable snapshotRequester = () -> { };
     private volatile java.util.function.Consumer<RuntimeException> fatalHandler = e -> { };
     private final java.util.concurrent.atomic.AtomicInteger installedSnapshots = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -105,6 +109,27 @@ public final class MetadataStateMachine extends BaseStateMachine {
     /** The error that stopped this state machine, or null. */
     public RuntimeException fatalError() {
         return fatal;
+    }
+
+    /**
+     * Asks for a snapshot through {@code requester} (run off the apply thread by the caller's choice) once
+     * {@code thresholdBytes} of records were applied since the last one: the byte trigger that complements
+     * Ratis's own entry-count trigger.
+     */
+    public void snapshotEveryBytes(long thresholdBytes, Runnable requester) {
+        this.snapshotBytes = thresholdBytes;
+        this.snapshotRequester = requester;
+    }
+
+    /** The index of the newest snapshot on this node's disk, or -1. */
+    public long latestSnapshotIndex() {
+        SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
+        return latest == null ? -1 : latest.getIndex();
+    }
+
+    /** Record bytes applied since the last snapshot. */
+    public long bytesSinceSnapshot() {
+        return bytesSinceSnapshot.get();
     }
 
     /** Called once, on the apply thread, when the state machine stops on an entry it cannot apply. */
@@ -197,6 +222,10 @@ public final class MetadataStateMachine extends BaseStateMachine {
             fatalHandler.accept(fatal);
             return CompletableFuture.failedFuture(fatal);
         }
+        long applied = bytesSinceSnapshot.addAndGet(entry.getStateMachineLogEntry().getLogData().size());
+        if (applied >= snapshotBytes && snapshotRequested.compareAndSet(false, true)) {
+            snapshotRequester.run();
+        }
         MetadataImage before = image;
         RecordApplier.Outcome outcome = applier.apply(before, record);
         MetadataImage after = outcome.image().at(entry.getTerm(), entry.getIndex());
@@ -220,6 +249,8 @@ public final class MetadataStateMachine extends BaseStateMachine {
     @Override
     public long takeSnapshot() throws IOException {
         MetadataImage snap = image;
+        bytesSinceSnapshot.set(0);
+        snapshotRequested.set(false);
         if (snap.appliedIndex() < 0) {
             return RaftLog.INVALID_LOG_INDEX;
         }
