@@ -219,4 +219,26 @@ class MetadataQuorumTest {
             scheduler.shutdownNow();
         }
     }
+
+    @Test
+    void aNodeOutsideTheVotersJoinsAsAListenerWithTheFullImageButNoVote() throws IOException {
+        cluster = new MetadataTestCluster(tmp, 3, 10_000);
+        MetadataNode leader = cluster.awaitLeader();
+        registerAll(leader);
+        leader.client().propose(topic("before-join", 1, 2, 3));
+        MetadataNode listener = cluster.startListener(4);
+        await("the listener to receive the log", () -> listener.image().topic("before-join").isPresent());
+        long index = listener.client().propose(topic("from-listener", 1, 2, 3)).index();
+        cluster.awaitApplied(index);
+        assertTrue(listener.image().topic("from-listener").isPresent());
+        assertFalse(listener.isLeader());
+
+        for (int id = 1; id <= 3; id++) {
+            if (id != leader.nodeId()) {
+                cluster.stop(id);
+            }
+        }
+        assertThrows(QuorumUnavailableException.class, () -> listener.client().propose(topic("no-majority", 1, 2, 3), 2_000),
+                "a listener does not count towards the majority");
+    }
 }

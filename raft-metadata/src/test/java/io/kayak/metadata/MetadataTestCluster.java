@@ -50,9 +50,19 @@ public final class MetadataTestCluster implements AutoCloseable {
     }
 
     public MetadataConfig config(int id) {
-        return new MetadataConfig(id, voters, root.resolve("node-" + id), snapshotEntries, snapshotBytes,
+        return new MetadataConfig(id, voters, null, root.resolve("node-" + id), snapshotEntries, snapshotBytes,
                 MetadataConfig.DEFAULT_ELECTION_TIMEOUT_MIN_MS, MetadataConfig.DEFAULT_ELECTION_TIMEOUT_MAX_MS, 10_000,
                 MetadataConfig.MIN_LOG_SEGMENT_BYTES);
+    }
+
+    /** Starts node {@code id}, which is not a voter, as a non-voting listener on a free port. */
+    public MetadataNode startListener(int id) throws IOException {
+        MetadataConfig voter = config(1);
+        MetadataNode node = MetadataNode.start(new MetadataConfig(id, voters, "127.0.0.1:" + freePort(),
+                root.resolve("node-" + id), voter.snapshotEntries(), voter.snapshotBytes(), voter.electionTimeoutMinMs(),
+                voter.electionTimeoutMaxMs(), voter.proposalTimeoutMs(), voter.logSegmentBytes()));
+        running.put(id, node);
+        return node;
     }
 
     public MetadataNode start(int id) throws IOException {

@@ -67,6 +67,10 @@ public final class MetadataNode implements AutoCloseable {
         for (Voter v : config.voters()) {
             peers.add(RaftPeer.newBuilder().setId(peerId(v.nodeId())).setAddress(v.address()).build());
         }
+        RaftGroup voterGroup = RaftGroup.valueOf(GROUP_ID, peers);
+        if (!config.isVoter()) {
+            peers.add(listenerPeer(config));
+        }
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers);
         Files.createDirectories(config.dir());
         RaftProperties props = new RaftProperties();
@@ -95,9 +99,51 @@ public final class MetadataNode implements AutoCloseable {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
-        MetadataNode node = new MetadataNode(config, group, sm, server);
+        MetadataNode node = new MetadataNode(config, voterGroup, sm, server);
         sm.snapshotEveryBytes(config.snapshotBytes(), node::requestSnapshot);
+        if (!config.isVoter()) {
+            try {
+                node.joinAsListener();
+            } catch (IOException | RuntimeException e) {
+                node.close();
+                throw e;
+            }
+        }
         return node;
+    }
+
+    private static RaftPeer listenerPeer(MetadataConfig config) {
+        return RaftPeer.newBuilder().setId(peerId(config.nodeId())).setAddress(config.self().address())
+                .setStartupRole(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER).build();
+    }
+
+    /**
+     * Asks the quorum to add this node as a non-voting listener (Ratis ADD mode: the voters and other
+     * listeners stay). Retried until {@code kayak.metadata.proposal.timeout.ms} runs out.
+     */
+    private void joinAsListener() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.proposalTimeoutMs());
+        org.apache.ratis.protocol.SetConfigurationRequest.Arguments add = org.apache.ratis.protocol.SetConfigurationRequest
+                .Arguments.newBuilder()
+                .setMode(org.apache.ratis.protocol.SetConfigurationRequest.Mode.ADD)
+                .setServersInNewConf(List.of())
+                .setListenersInNewConf(List.of(listenerPeer(config)))
+                .build();
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                org.apache.ratis.protocol.RaftClientReply reply = client.raftClient().admin().setConfiguration(add);
+                if (reply.isSuccess()) {
+                    return;
+                }
+                last = reply.getException() == null ? new IOException("setConfiguration failed") : reply.getException();
+            } catch (IOException e) {
+                last = e;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(MetadataClient.RETRY_SLEEP_MS));
+        }
+        throw new IOException("node " + config.nodeId() + " could not join the metadata quorum as a listener within "
+                + config.proposalTimeoutMs() + " ms", last);
     }
 
     /** Asks this node's own server for a snapshot, off the caller's thread (the state machine's apply thread). */
