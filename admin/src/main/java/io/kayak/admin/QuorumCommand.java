@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 final class QuorumCommand {
 
     @Command(name = "describe", mixinStandardHelpOptions = true,
-            description = "Cluster id, leader, term, commit index, and per voter its commit index, lag and last contact.",
+            description = "Cluster id, leader, term, commit index, and per voter its last log index, lag and last contact.",
             footer = {"", "Examples:", "  kayak-admin.sh quorum describe", "  kayak-admin.sh quorum describe --http-server 127.0.0.1:8082 --json"})
     static final class Describe implements Callable<Integer> {
         @Option(names = "--http-server", defaultValue = "127.0.0.1:8081",
@@ -63,7 +63,7 @@ final class QuorumCommand {
         while (head.find()) {
             out.append(String.format("%-13s %s%n", head.group(1) + ":", head.group(2).replace("\"", "")));
         }
-        out.append(String.format("%n%-8s %-9s %-12s %-6s %s%n", "NodeId", "Role", "CommitIndex", "Lag", "LastContactMs"));
+        out.append(String.format("%n%-8s %-9s %-13s %-6s %s%n", "NodeId", "Role", "LastLogIndex", "Lag", "LastContactMs"));
         for (String voter : json.substring(votersAt).split("\\{")) {
             Matcher m = FIELD.matcher(voter);
             List<String> values = new ArrayList<>();
@@ -71,7 +71,7 @@ final class QuorumCommand {
                 values.add(m.group(2).replace("\"", ""));
             }
             if (values.size() == 5) {
-                out.append(String.format("%-8s %-9s %-12s %-6s %s%n", values.toArray()));
+                out.append(String.format("%-8s %-9s %-13s %-6s %s%n", values.toArray()));
             }
         }
         return out.toString().stripTrailing();

@@ -51,8 +51,8 @@ class KayakAdminTest {
     @Test
     void quorumJsonRendersAsATable() {
         String table = QuorumCommand.table("{\"clusterId\":\"abc\",\"leaderId\":2,\"term\":5,\"commitIndex\":40,\"voters\":["
-                + "{\"nodeId\":1,\"role\":\"follower\",\"commitIndex\":38,\"lag\":2,\"lastContactMs\":120},"
-                + "{\"nodeId\":2,\"role\":\"leader\",\"commitIndex\":40,\"lag\":0,\"lastContactMs\":0}]}");
+                + "{\"nodeId\":1,\"role\":\"follower\",\"lastLogIndex\":38,\"lag\":2,\"lastContactMs\":120},"
+                + "{\"nodeId\":2,\"role\":\"leader\",\"lastLogIndex\":40,\"lag\":0,\"lastContactMs\":0}]}");
         assertTrue(table.contains("leaderId:     2"), table);
         assertTrue(table.lines().anyMatch(l -> l.matches("1\\s+follower\\s+38\\s+2\\s+120")), table);
         assertTrue(table.lines().anyMatch(l -> l.matches("2\\s+leader\\s+40\\s+0\\s+0")), table);

@@ -71,7 +71,7 @@ public final class AdminHttpServer implements AutoCloseable {
             b.append(i == 0 ? "" : ",")
                     .append("{\"nodeId\":").append(v.nodeId())
                     .append(",\"role\":").append(quote(v.role()))
-                    .append(",\"commitIndex\":").append(v.matchIndex())
+                    .append(",\"lastLogIndex\":").append(v.lastLogIndex())
                     .append(",\"lag\":").append(v.lag())
                     .append(",\"lastContactMs\":").append(v.lastContactMs())
                     .append('}');

@@ -14,7 +14,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
-import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.GroupInfoReply;
@@ -48,6 +47,9 @@ public final class MetadataNode implements AutoCloseable {
     private final MetadataStateMachine stateMachine;
     private final RaftServer server;
     private final MetadataClient client;
+    /** For status queries: one attempt each, so an unreachable voter costs one timeout, not a retry loop. */
+    private final org.apache.ratis.client.RaftClient adminClient;
+    private static final long ADMIN_REQUEST_TIMEOUT_MS = 1_000;
     private final java.util.concurrent.ExecutorService snapshotRequests = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "kayak-metadata-snapshot-request");
         t.setDaemon(true);
@@ -60,6 +62,10 @@ public final class MetadataNode implements AutoCloseable {
         this.stateMachine = stateMachine;
         this.server = server;
         this.client = new MetadataClient(group, config.proposalTimeoutMs());
+        RaftProperties adminProps = new RaftProperties();
+        org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(adminProps, ms(ADMIN_REQUEST_TIMEOUT_MS));
+        this.adminClient = org.apache.ratis.client.RaftClient.newBuilder().setRaftGroup(group).setProperties(adminProps)
+                .setRetryPolicy(org.apache.ratis.retry.RetryPolicies.noRetry()).build();
     }
 
     public static MetadataNode start(MetadataConfig config) throws IOException {
@@ -213,8 +219,9 @@ public final class MetadataNode implements AutoCloseable {
     }
 
     /**
-     * The quorum as the leader sees it: leader, term, commit index and per voter its commit index, lag and
-     * time since last contact. Asks the leader over the admin API when this node is not the leader.
+     * The quorum for {@code quorum describe}: leader, term and commit index as the leader reports them, and per
+     * voter its last log index (asked of that voter), its lag behind the leader's last log index, and the
+     * time since the leader last heard from it. An unreachable voter shows -1.
      */
     public QuorumStatus status() throws IOException {
         int leader = leaderId();
@@ -222,29 +229,37 @@ public final class MetadataNode implements AutoCloseable {
             return new QuorumStatus(-1, server.getDivision(GROUP_ID).getInfo().getCurrentTerm(), -1,
                     stateMachine.image().appliedIndex(), List.of());
         }
-        GroupInfoReply info = client.raftClient().getGroupManagementApi(peerId(leader)).info(GROUP_ID);
-        RoleInfoProto role = info.getRoleInfoProto();
-        Map<String, Long> commitByPeer = new HashMap<>();
-        for (CommitInfoProto c : info.getCommitInfos()) {
-            commitByPeer.put(c.getServer().getId().toStringUtf8(), c.getCommitIndex());
-        }
+        GroupInfoReply leaderInfo = adminClient.getGroupManagementApi(peerId(leader)).info(GROUP_ID);
+        RoleInfoProto role = leaderInfo.getRoleInfoProto();
         Map<String, Long> contactByPeer = new HashMap<>();
         if (role.hasLeaderInfo()) {
             for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
                 contactByPeer.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs());
             }
         }
-        long commit = commitByPeer.getOrDefault(Integer.toString(leader), -1L);
+        long leaderLast = lastLogIndex(leaderInfo);
+        long commit = leaderInfo.getLogInfoProto().hasCommitted() ? leaderInfo.getLogInfoProto().getCommitted().getIndex() : -1;
         List<QuorumStatus.VoterStatus> voters = new ArrayList<>();
         for (Voter v : config.voters()) {
-            String id = Integer.toString(v.nodeId());
-            long match = commitByPeer.getOrDefault(id, -1L);
             boolean isLeader = v.nodeId() == leader;
-            voters.add(new QuorumStatus.VoterStatus(v.nodeId(), isLeader ? "leader" : "follower", match,
-                    match < 0 ? -1 : Math.max(0, commit - match), isLeader ? 0 : contactByPeer.getOrDefault(id, -1L)));
+            long last = isLeader ? leaderLast : -1;
+            if (!isLeader) {
+                try {
+                    last = lastLogIndex(adminClient.getGroupManagementApi(peerId(v.nodeId())).info(GROUP_ID));
+                } catch (IOException | RuntimeException e) {
+                    last = -1; // unreachable voter (gRPC reports some failures unchecked)
+                }
+            }
+            voters.add(new QuorumStatus.VoterStatus(v.nodeId(), isLeader ? "leader" : "follower", last,
+                    last < 0 ? -1 : Math.max(0, leaderLast - last),
+                    isLeader ? 0 : contactByPeer.getOrDefault(Integer.toString(v.nodeId()), -1L)));
         }
         long term = role.hasLeaderInfo() ? role.getLeaderInfo().getTerm() : server.getDivision(GROUP_ID).getInfo().getCurrentTerm();
         return new QuorumStatus(leader, term, commit, stateMachine.image().appliedIndex(), voters);
+    }
+
+    private static long lastLogIndex(GroupInfoReply info) {
+        return info.getLogInfoProto().hasLastEntry() ? info.getLogInfoProto().getLastEntry().getIndex() : -1;
     }
 
     @Override
@@ -252,6 +267,7 @@ public final class MetadataNode implements AutoCloseable {
         snapshotRequests.shutdownNow();
         try {
             client.close();
+            adminClient.close();
         } finally {
             server.close();
         }

@@ -13,10 +13,10 @@ public record QuorumStatus(int leaderId, long term, long commitIndex, long appli
     /**
      * One voter's replication state.
      *
-     * @param matchIndex      the last log index the leader knows this voter holds (the leader's own last index for itself)
-     * @param lag             commitIndex - matchIndex, never negative
+     * @param lastLogIndex    the index of the last entry in this voter's log, as the voter reports it; -1 unreachable
+     * @param lag             the leader's last log index minus this voter's, never negative; -1 unreachable
      * @param lastContactMs   milliseconds since the leader last heard from it (0 for the leader); -1 unknown
      */
-    public record VoterStatus(int nodeId, String role, long matchIndex, long lag, long lastContactMs) {
+    public record VoterStatus(int nodeId, String role, long lastLogIndex, long lag, long lastContactMs) {
     }
 }
