@@ -160,5 +160,13 @@ class ClusterScriptsIT {
         Result status = script("bin/kayak-cluster.sh", "status");
         assertEquals(0, status.exit(), status.output());
         assertEquals(3, status.output().lines().filter(l -> l.contains(": running")).count(), status.output());
+
+        Result stop = script("bin/kayak-cluster.sh", "stop");
+        assertEquals(0, stop.exit(), stop.output());
+        assertEquals(3, stop.output().lines().filter(l -> l.matches("node-\\d stopped .*")).count(), stop.output());
+        assertTrue(!stop.output().contains("did not stop"), "a node ignored SIGTERM: " + stop.output());
+        for (int id = 1; id <= 3; id++) {
+            assertTrue(Files.notExists(tmp.resolve("logs/node-" + id + ".pid")), "PID file of node " + id + " left behind");
+        }
     }
 }
