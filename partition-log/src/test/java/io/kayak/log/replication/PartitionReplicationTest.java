@@ -1,0 +1,205 @@
+package io.kayak.log.replication;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.kayak.log.LogConfig;
+import io.kayak.log.LogDir;
+import io.kayak.log.LogSlice;
+import io.kayak.log.PartitionLog;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One partition replicated by a real three-member Ratis group, each member with its own real LogDir:
+ * dense offsets in acknowledgement order, byte-identical replicas, idempotent retries answered with the
+ * original offsets across a leader change, out-of-order sequences refused, and a stopped replica catching
+ * up when it returns.
+ */
+@Tag("integration")
+class PartitionReplicationTest {
+    private static final long PRODUCER = 4242;
+
+    @TempDir
+    Path tmp;
+    private final RaftGroupId groupId = RaftGroupId.valueOf(UUID.randomUUID());
+    private final List<RaftPeer> peers = new ArrayList<>();
+    private final Map<Integer, Replica> replicas = new TreeMap<>();
+    private RaftClient client;
+
+    private record Replica(LogDir dir, PartitionLog log, RaftServer server) {
+        void close() throws IOException {
+            server.close();
+            dir.close();
+        }
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        if (client != null) {
+            client.close();
+        }
+        for (Replica r : replicas.values()) {
+            r.close();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void start(int id) throws IOException {
+        LogDir dir = LogDir.open(tmp.resolve("node-" + id + "/logs"), LogConfig.defaults(), Clock.systemUTC(), null);
+        PartitionLog log = dir.openLog("orders-0");
+        RaftProperties props = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(props, List.of(tmp.resolve("node-" + id + "/raft").toFile()));
+        GrpcConfigKeys.Server.setPort(props, Integer.parseInt(peers.get(id - 1).getAddress().split(":")[1]));
+        RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, 40);
+        RaftServer server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf("r" + id))
+                .setGroup(RaftGroup.valueOf(groupId, peers)).setStateMachine(new PartitionStateMachine(log))
+                .setProperties(props).setOption(RaftStorage.StartupOption.RECOVER).build();
+        server.start();
+        replicas.put(id, new Replica(dir, log, server));
+    }
+
+    private static ByteBuffer batch(int seq, int records) {
+        SimpleRecord[] rs = new SimpleRecord[records];
+        for (int i = 0; i < records; i++) {
+            rs[i] = new SimpleRecord(System.currentTimeMillis(), null, ("seq-" + (seq + i)).getBytes(StandardCharsets.UTF_8));
+        }
+        return MemoryRecords.withIdempotentRecords(Compression.NONE, PRODUCER, (short) 0, seq, rs).buffer();
+    }
+
+    private ProduceReply send(ByteBuffer batch) throws IOException {
+        RaftClientReply reply = client.io().send(Message.valueOf(ByteString.copyFrom(batch.duplicate())));
+        assertTrue(reply.isSuccess(), String.valueOf(reply.getException()));
+        return ProduceReply.decode(reply.getMessage().getContent().asReadOnlyByteBuffer());
+    }
+
+    private static byte[] bytes(PartitionLog log) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long next = log.logStartOffset();
+        while (next < log.logEndOffset()) {
+            LogSlice s = log.read(next, 1 << 20, Long.MAX_VALUE);
+            ByteBuffer b = s.copyBytes();
+            out.write(b.array(), b.arrayOffset(), b.remaining());
+            next = s.nextOffset();
+        }
+        return out.toByteArray();
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    private int leader() throws IOException {
+        for (Map.Entry<Integer, Replica> r : replicas.entrySet()) {
+            if (r.getValue().server().getDivision(groupId).getInfo().isLeader()) {
+                return r.getKey();
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void replicasAssignTheSameOffsetsAndStayByteIdenticalAcrossALeaderChange() throws Exception {
+        for (int id = 1; id <= 3; id++) {
+            peers.add(RaftPeer.newBuilder().setId("r" + id).setAddress("127.0.0.1:" + freePort()).build());
+        }
+        for (int id = 1; id <= 3; id++) {
+            start(id);
+        }
+        client = RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(groupId, peers)).setProperties(new RaftProperties())
+                .build();
+
+        int seq = 0;
+        long expected = 0;
+        List<ByteBuffer> sent = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            ByteBuffer b = batch(seq, 3);
+            sent.add(b);
+            ProduceReply r = send(b);
+            assertEquals(new ProduceReply(ProduceError.NONE, expected, expected + 2, false, ""), r);
+            expected += 3;
+            seq += 3;
+        }
+        final long firstEnd = expected;
+        await("every replica to apply", () -> replicas.values().stream().allMatch(r -> r.log().logEndOffset() == firstEnd));
+        byte[] reference = bytes(replicas.get(1).log());
+        for (Replica r : replicas.values()) {
+            assertArrayEquals(reference, bytes(r.log()), "replicas hold byte-identical segments");
+        }
+
+        int oldLeader = leader();
+        assertTrue(oldLeader > 0);
+        replicas.remove(oldLeader).close();
+
+        for (int i = 0; i < 30; i++) {
+            ProduceReply r = send(batch(seq, 3));
+            assertEquals(expected, r.firstOffset(), "offsets stay dense after the leader change");
+            expected += 3;
+            seq += 3;
+        }
+        ProduceReply retry = send(batch(seq - 3, 3));
+        assertTrue(retry.duplicate(), "a retried batch is recognised after the leader change");
+        assertEquals(expected - 3, retry.firstOffset(), "and answered with its original offsets");
+        ProduceReply gap = send(batch(seq + 10, 3));
+        assertEquals(ProduceError.OUT_OF_ORDER_SEQUENCE, gap.error(), gap.message());
+
+        start(oldLeader);
+        final long end = expected;
+        await("the returning replica to catch up", () -> replicas.values().stream().allMatch(r -> r.log().logEndOffset() == end));
+        byte[] after = bytes(replicas.get(oldLeader).log());
+        for (Replica r : replicas.values()) {
+            assertArrayEquals(after, bytes(r.log()), "byte-identical after catch-up");
+        }
+        assertEquals(end, sent.size() * 3L + 30 * 3L);
+    }
+}
