@@ -1,15 +1,11 @@
 package io.kayak.bench;
 
-import io.kayak.log.LogConfig;
 import io.kayak.log.LogDir;
 import io.kayak.log.PartitionLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Clock;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -54,9 +50,7 @@ public class AppendBenchmark {
     private Path dir;
     private LogDir logDir;
     private PartitionLog log;
-    private FileChannel baseline;
-    private long baselinePosition;
-    private int baselineFiles;
+    private BaselineWriter baseline;
 
     /** Bytes appended, reported by JMH as a rate next to ops/s. */
     @State(Scope.Thread)
@@ -70,24 +64,11 @@ public class AppendBenchmark {
         batch = BenchFiles.batch(batchBytes);
         dir = BenchFiles.scratch("kayak-append-");
         if (target.equals("baseline")) {
-            openBaselineFile();
+            baseline = new BaselineWriter(dir, SEGMENT_BYTES, fsync);
         } else {
-            LogConfig config = LogConfig.from(Map.of(
-                    LogConfig.SEGMENT_WRITE_MODE, target,
-                    LogConfig.SEGMENT_BYTES, Integer.toString(SEGMENT_BYTES),
-                    LogConfig.FLUSH_POLICY, fsync ? "every-append" : "never"));
-            logDir = LogDir.open(dir, config, Clock.systemUTC(), null);
+            logDir = BenchFiles.openLogDir(dir, target, SEGMENT_BYTES, fsync);
             log = logDir.openLog("bench-0");
         }
-    }
-
-    private void openBaselineFile() throws IOException {
-        if (baseline != null) {
-            baseline.close();
-        }
-        baseline = FileChannel.open(dir.resolve("baseline-" + baselineFiles++ + ".log"),
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
-        baselinePosition = 0;
     }
 
     @Benchmark
@@ -97,17 +78,7 @@ public class AppendBenchmark {
         if (log != null) {
             return log.append(batch).lastOffset();
         }
-        if (baselinePosition + size > SEGMENT_BYTES) {
-            openBaselineFile();
-        }
-        ByteBuffer src = batch.duplicate();
-        while (src.hasRemaining()) {
-            baselinePosition += baseline.write(src, baselinePosition);
-        }
-        if (fsync) {
-            baseline.force(false);
-        }
-        return baselinePosition;
+        return baseline.write(batch);
     }
 
     @TearDown(Level.Iteration)

@@ -39,6 +39,15 @@ final class BenchFiles {
         return Files.createTempDirectory(base, prefix);
     }
 
+    /** A log directory and its one partition, configured as the append benchmarks measure it. */
+    static io.kayak.log.LogDir openLogDir(Path dir, String writeMode, int segmentBytes, boolean fsync) throws IOException {
+        io.kayak.log.LogConfig config = io.kayak.log.LogConfig.from(java.util.Map.of(
+                io.kayak.log.LogConfig.SEGMENT_WRITE_MODE, writeMode,
+                io.kayak.log.LogConfig.SEGMENT_BYTES, Integer.toString(segmentBytes),
+                io.kayak.log.LogConfig.FLUSH_POLICY, fsync ? "every-append" : "never"));
+        return io.kayak.log.LogDir.open(dir, config, java.time.Clock.systemUTC(), null);
+    }
+
     static void delete(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {
             return;

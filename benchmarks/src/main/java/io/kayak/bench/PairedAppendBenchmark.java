@@ -1,15 +1,11 @@
 package io.kayak.bench;
 
-import io.kayak.log.LogConfig;
 import io.kayak.log.LogDir;
 import io.kayak.log.PartitionLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Clock;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -58,9 +54,7 @@ public class PairedAppendBenchmark {
     private Path dir;
     private LogDir logDir;
     private PartitionLog log;
-    private FileChannel baseline;
-    private long baselinePosition;
-    private int baselineFiles;
+    private BaselineWriter baseline;
     private boolean logFirst;
 
     /** Nanoseconds spent in each side; JMH reports them per second of the run. */
@@ -75,22 +69,9 @@ public class PairedAppendBenchmark {
     public void setUp() throws IOException {
         batch = BenchFiles.batch(batchBytes);
         dir = BenchFiles.scratch("kayak-paired-");
-        LogConfig config = LogConfig.from(Map.of(
-                LogConfig.SEGMENT_WRITE_MODE, mode,
-                LogConfig.SEGMENT_BYTES, Integer.toString(SEGMENT_BYTES),
-                LogConfig.FLUSH_POLICY, fsync ? "every-append" : "never"));
-        logDir = LogDir.open(dir.resolve("log"), config, Clock.systemUTC(), null);
+        logDir = BenchFiles.openLogDir(dir.resolve("log"), mode, SEGMENT_BYTES, fsync);
         log = logDir.openLog("bench-0");
-        openBaselineFile();
-    }
-
-    private void openBaselineFile() throws IOException {
-        if (baseline != null) {
-            baseline.close();
-        }
-        baseline = FileChannel.open(dir.resolve("baseline-" + baselineFiles++ + ".log"),
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
-        baselinePosition = 0;
+        baseline = new BaselineWriter(dir, SEGMENT_BYTES, fsync);
     }
 
     @Benchmark
@@ -116,26 +97,15 @@ public class PairedAppendBenchmark {
 
     private long timeBaseline(Time time) throws IOException {
         long start = System.nanoTime();
-        int size = batch.remaining();
-        if (baselinePosition + size > SEGMENT_BYTES) {
-            openBaselineFile();
-        }
-        ByteBuffer src = batch.duplicate();
-        while (src.hasRemaining()) {
-            baselinePosition += baseline.write(src, baselinePosition);
-        }
-        if (fsync) {
-            baseline.force(false);
-        }
+        long position = baseline.write(batch);
         time.baselineNs += System.nanoTime() - start;
-        return baselinePosition;
+        return position;
     }
 
     @TearDown(Level.Iteration)
     public void tearDown() throws IOException {
         logDir.close();
         baseline.close();
-        baseline = null;
         BenchFiles.delete(dir);
     }
 }
