@@ -9,7 +9,7 @@ public enum FlushPolicy {
     EVERY_APPEND,
     /** Fsync from the log directory's background task every {@code log.flush.interval.ms}. */
     INTERVAL,
-    /** Never fsync on its own; data reaches the disk when the OS writes it back, on roll, or on close. */
+    /** Never fsync on its own: only when {@link PartitionLog#flush()} is called and on close; otherwise the OS writes back. */
     NEVER;
 
     static FlushPolicy parse(String value) {
