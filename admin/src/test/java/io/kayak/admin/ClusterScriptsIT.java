@@ -69,6 +69,7 @@ class ClusterScriptsIT {
                     "listeners=PLAINTEXT://127.0.0.1:" + freePort(),
                     "controller.quorum.voters=" + String.join(",", voters),
                     "kayak.http.port=" + httpPorts.get(id),
+                    "kayak.replication.listener=127.0.0.1:" + freePort(),
                     "log.dirs=../data/node-" + id,
                     "broker.heartbeat.interval.ms=500",
                     "broker.session.timeout.ms=3000",

@@ -87,7 +87,8 @@ public final class MetadataBench {
         for (int id = 1; id <= 3; id++) {
             Path conf = root.resolve("server-" + id + ".properties");
             Files.writeString(conf, String.join("\n", "node.id=" + id, "listeners=PLAINTEXT://127.0.0.1:" + freePort(),
-                    "controller.quorum.voters=" + v, "kayak.http.port=" + httpPorts[id], "log.dirs=node-" + id, ""));
+                    "controller.quorum.voters=" + v, "kayak.http.port=" + httpPorts[id], "log.dirs=node-" + id,
+                    "kayak.replication.listener=127.0.0.1:" + freePort(), ""));
             MetaProperties.format(KayakConfig.load(conf), clusterId);
             start(id);
         }

@@ -2,16 +2,29 @@ package io.kayak.broker;
 
 import io.kayak.broker.config.KayakConfig;
 import io.kayak.broker.http.AdminHttpServer;
+import com.codahale.metrics.MetricRegistry;
 import io.kayak.broker.lifecycle.BrokerLifecycle;
+import io.kayak.broker.replica.LeadershipPublisher;
+import io.kayak.broker.replica.PartitionGroups;
+import io.kayak.broker.replica.PartitionMetrics;
+import io.kayak.broker.replica.ReplicaManager;
+import io.kayak.broker.replica.ReplicatedPartitionService;
+import io.kayak.broker.replica.ReplicationConfig;
 import io.kayak.broker.storage.MetaProperties;
+import io.kayak.broker.topic.TopicAdmin;
 import io.kayak.log.LogDir;
+import io.kayak.metadata.Endpoint;
+import io.kayak.network.service.PartitionService;
 import io.kayak.metadata.quorum.LeaseMonitor;
 import io.kayak.metadata.quorum.MetadataNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,8 +34,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Kayak node: verifies its storage, opens its log dirs, joins the metadata quorum, registers and
- * heartbeats as a broker, fences brokers whose lease ran out while it leads the quorum, and serves its
- * HTTP admin port.
+ * heartbeats as a broker, fences brokers whose lease ran out while it leads the quorum, hosts its partition
+ * replicas and serves its HTTP admin port.
+ *
+ * <p>The replicas start once this node's registration is applied locally, so the image they reconcile
+ * against is current; until then the partition service answers "leader not available". Start-up does not
+ * wait for that: the first node of a cluster has no quorum to register with until others start.
  *
  * <p>Lifecycle: {@link #start} brings the parts up in dependency order and registers each for closing;
  * {@link #close} closes them in reverse. {@link #main} runs one node in the foreground until SIGTERM.
@@ -36,6 +53,16 @@ public final class KayakServer implements AutoCloseable {
     private MetadataNode metadata;
     private BrokerLifecycle lifecycle;
     private AdminHttpServer http;
+    private final MetricRegistry metricRegistry = new MetricRegistry();
+    private final List<LogDir> logDirs = new ArrayList<>();
+    private final Object replicaLock = new Object();
+    private volatile ReplicaManager replicaManager;
+    private volatile Exception replicaStartFailure;
+    private volatile boolean closing;
+    private volatile java.util.function.Consumer<Exception> replicaFailureHandler = e -> { };
+    private LeadershipPublisher publisher;
+    private ReplicatedPartitionService partitionService;
+    private TopicAdmin topicAdmin;
 
     private KayakServer(KayakConfig config, String clusterId) {
         this.config = config;
@@ -63,20 +90,114 @@ public final class KayakServer implements AutoCloseable {
         });
         closeables.push(scheduler::shutdownNow);
         for (Path dir : config.logDirs()) {
-            closeables.push(LogDir.open(dir, config.logConfig(), clock, scheduler));
+            LogDir d = LogDir.open(dir, config.logConfig(), clock, scheduler);
+            closeables.push(d);
+            logDirs.add(d);
         }
         metadata = MetadataNode.start(config.metadataConfig());
         closeables.push(metadata);
-        closeables.push(new LeaseMonitor(metadata, clock, scheduler, Math.max(10, config.heartbeatIntervalMs() / 2)));
-        lifecycle = new BrokerLifecycle(metadata.client(), config.nodeId(), config.advertisedListeners(), config.rack(),
+        closeables.push(new LeaseMonitor(metadata, clock, scheduler, Math.max(10, config.heartbeatIntervalMs() / 2),
+                config.sessionTimeoutMs()));
+        ReplicationConfig replication = config.replicationConfig();
+        List<Endpoint> endpoints = new ArrayList<>(config.advertisedListeners());
+        endpoints.add(new Endpoint(PartitionGroups.REPLICATION_LISTENER, replication.host(), replication.port()));
+        lifecycle = new BrokerLifecycle(metadata.client(), config.nodeId(), endpoints, config.rack(),
                 config.heartbeatIntervalMs(), config.sessionTimeoutMs(), clock, scheduler);
         closeables.push(lifecycle);
+        PartitionMetrics partitionMetrics = new PartitionMetrics(metricRegistry);
+        closeables.push(partitionMetrics);
+        publisher = new LeadershipPublisher(config.nodeId(), metadata::image, r -> metadata.client().propose(r),
+                replication, scheduler, clock::millis);
+        closeables.push(publisher);
+        partitionMetrics.registerNodeGauges(() -> replicaManager == null ? 0 : replicaManager.hostedCount(),
+                () -> replicaManager == null ? 0 : replicaManager.leaderCount(), publisher::underReplicatedCount);
+        partitionService = new ReplicatedPartitionService(() -> replicaManager, metadata::image, partitionMetrics);
+        topicAdmin = new TopicAdmin(metadata.client(), metadata::image, config, new Random());
+        metadata.addListener((before, delta, after) -> {
+            ReplicaManager m = replicaManager;
+            if (m != null) {
+                m.onMetadataChanged();
+            }
+        });
+        Thread starter = new Thread(() -> startReplicas(partitionMetrics), "kayak-node-" + config.nodeId() + "-replica-start");
+        starter.setDaemon(true);
+        starter.start();
+        closeables.push(this::stopReplicas);
         if (config.httpPort() >= 0) {
             http = new AdminHttpServer(config.listeners().get(0).host(), config.httpPort(), clusterId, metadata);
             closeables.push(http);
         }
         LOG.info("Kayak node {} of cluster {} started: metadata voter at {}, HTTP port {}", config.nodeId(), clusterId,
                 config.metadataConfig().self().address(), http == null ? "off" : http.port());
+    }
+
+    /** Waits until this node is registered, then reconciles and starts its partition replicas. */
+    private void startReplicas(PartitionMetrics partitionMetrics) {
+        while (!closing && !registrationApplied()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        synchronized (replicaLock) {
+            if (closing) {
+                return;
+            }
+            try {
+                replicaManager = ReplicaManager.start(config.nodeId(), config.replicationConfig(), config.logConfig(), logDirs,
+                        metadata::image, publisher::leaderChanged, partitionMetrics);
+                publisher.start(replicaManager);
+            } catch (IOException | RuntimeException e) {
+                replicaStartFailure = e;
+                LOG.error("Node {} cannot host its partitions", config.nodeId(), e);
+                replicaFailureHandler.accept(e);
+            }
+        }
+    }
+
+    private boolean registrationApplied() {
+        return lifecycle.isRegistered() && metadata.image().broker(config.nodeId())
+                .map(b -> b.incarnationId().equals(lifecycle.incarnationId())).orElse(false);
+    }
+
+    private void stopReplicas() {
+        synchronized (replicaLock) {
+            closing = true;
+            if (replicaManager != null) {
+                replicaManager.close();
+            }
+        }
+    }
+
+    /** The node's replica manager, or null while it waits for its registration. */
+    public ReplicaManager replicaManager() {
+        return replicaManager;
+    }
+
+    /** Why the replicas could not start, or null. */
+    public Exception replicaStartFailure() {
+        return replicaStartFailure;
+    }
+
+    public PartitionService partitionService() {
+        return partitionService;
+    }
+
+    public TopicAdmin topicAdmin() {
+        return topicAdmin;
+    }
+
+    public MetricRegistry metricRegistry() {
+        return metricRegistry;
+    }
+
+    /**
+     * A failure probe for tests: stops the node the way {@code kill -9} would as far as its disks can tell.
+     * The logs are released without flushing or recording state, then everything else is closed.
+     */
+    public synchronized void crashForTesting() throws IOException {
+        closing = true;
+        for (LogDir d : logDirs) {
+            d.crashForTesting();
+        }
+        close();
     }
 
     public MetadataNode metadata() {
@@ -120,6 +241,13 @@ public final class KayakServer implements AutoCloseable {
             System.err.println("Kayak node failed to start: " + e.getMessage());
             System.exit(1);
             return;
+        }
+        server.replicaFailureHandler = e -> {
+            System.err.println("Kayak node " + server.config.nodeId() + " stops: its partitions cannot start: " + e.getMessage());
+            new Thread(() -> System.exit(1), "kayak-fatal-exit").start();
+        };
+        if (server.replicaStartFailure != null) {
+            server.replicaFailureHandler.accept(server.replicaStartFailure);
         }
         server.metadata().stateMachine().onFatalError(e -> {
             System.err.println("Kayak node " + server.config.nodeId() + " stops: " + e.getMessage());

@@ -90,4 +90,29 @@ class KayakConfigTest {
         u.remove("log.dirs");
         assertTrue(failure(u).contains("log.dirs"));
     }
+
+    @Test
+    void replicationDefaultsAndConflicts() {
+        KayakConfig c = KayakConfig.of(tmp.resolve("server.properties"), minimal());
+        assertEquals("127.0.0.1:9393", c.replicationConfig().address());
+        assertEquals(tmp.resolve("data/a/.kayak-replication"), c.replicationConfig().dir());
+        assertEquals(30_000, c.replicationConfig().replicaLagTimeMaxMs());
+
+        Map<String, String> p = minimal();
+        p.put("kayak.replication.listener", "127.0.0.1:9093");
+        assertTrue(failure(p).contains("is also listener PLAINTEXT"), failure(p));
+        p.put("kayak.replication.listener", "127.0.0.1:9193");
+        assertTrue(failure(p).contains("metadata quorum address"), failure(p));
+        p.put("kayak.replication.listener", "no-port");
+        assertTrue(failure(p).contains("kayak.replication.listener must be host:port"), failure(p));
+        p.put("kayak.replication.listener", "127.0.0.1:9393");
+        p.put("kayak.replication.election.timeout.max.ms", "700");
+        assertTrue(failure(p).contains("kayak.replication.election.timeout.max.ms=700 must exceed"), failure(p));
+        p.remove("kayak.replication.election.timeout.max.ms");
+        p.put("replica.lag.time.max.ms", "100");
+        assertTrue(failure(p).contains("replica.lag.time.max.ms=100 must exceed the heartbeat interval"), failure(p));
+        p.put("replica.lag.time.max.ms", "5000");
+        p.put("kayak.replication.dir", "raft");
+        assertEquals(tmp.resolve("raft"), KayakConfig.of(tmp.resolve("server.properties"), p).replicationConfig().dir());
+    }
 }

@@ -52,6 +52,7 @@ class KayakServerTest {
             p.put("controller.quorum.voters", voters.toString());
             p.put("log.dirs", "node-" + id);
             p.put("kayak.http.port", Integer.toString(TestPorts.free()));
+            p.put("kayak.replication.listener", "127.0.0.1:" + TestPorts.free());
             p.put("broker.heartbeat.interval.ms", "200");
             p.put("broker.session.timeout.ms", "1500");
             KayakConfig c = KayakConfig.of(tmp.resolve("server-" + id + ".properties"), p);

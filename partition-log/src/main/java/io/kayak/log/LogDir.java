@@ -171,6 +171,15 @@ public final class LogDir implements AutoCloseable {
         return List.copyOf(logs.values());
     }
 
+    /** Closes the partition's log, keeping its files; a later {@link #openLog} opens it again. */
+    public synchronized void closeLog(String name) throws IOException {
+        checkOpen();
+        PartitionLog log = logs.remove(name);
+        if (log != null) {
+            log.close();
+        }
+    }
+
     /** Closes the partition's log and removes its files and index entries. */
     public synchronized void deleteLog(String name) throws IOException {
         checkOpen();
@@ -271,7 +280,7 @@ public final class LogDir implements AutoCloseable {
      * A failure probe for tests: releases every file and the index the way a killed process would, without
      * sealing, flushing or writing state. The directory is then reopened to exercise recovery.
      */
-    synchronized void crashForTesting() throws IOException {
+    public synchronized void crashForTesting() throws IOException {
         closed = true;
         for (ScheduledFuture<?> t : tasks) {
             t.cancel(false);

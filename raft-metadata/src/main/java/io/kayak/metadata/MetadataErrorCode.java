@@ -13,5 +13,7 @@ public enum MetadataErrorCode {
     STALE_BROKER_INCARNATION,
     STALE_LEADER_EPOCH,
     INVALID_CONFIG,
-    INVALID_REQUEST
+    INVALID_REQUEST,
+    /** More replicas asked for than live, unfenced brokers exist. */
+    INVALID_REPLICATION_FACTOR
 }

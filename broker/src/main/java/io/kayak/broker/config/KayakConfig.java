@@ -1,5 +1,6 @@
 package io.kayak.broker.config;
 
+import io.kayak.broker.replica.ReplicationConfig;
 import io.kayak.log.LogConfig;
 import io.kayak.metadata.Endpoint;
 import io.kayak.metadata.quorum.MetadataConfig;
@@ -63,6 +64,7 @@ public final class KayakConfig {
     private final int httpPort;
     private final LogConfig logConfig;
     private final MetadataConfig metadataConfig;
+    private final ReplicationConfig replicationConfig;
 
     private KayakConfig(Path file, Map<String, String> props) {
         this.file = file;
@@ -71,6 +73,7 @@ public final class KayakConfig {
         unknown.removeAll(NODE_KEYS);
         unknown.removeAll(LogConfig.KEYS);
         unknown.removeAll(MetadataConfig.KEYS);
+        unknown.removeAll(ReplicationConfig.KEYS);
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown configuration keys in " + file + ": " + String.join(", ", unknown)
                     + " (docs/OPERATIONS.md lists every key)");
@@ -115,6 +118,23 @@ public final class KayakConfig {
             metadataProps.put(MetadataConfig.DIR, resolve(props.get(MetadataConfig.DIR)).toString());
         }
         metadataConfig = MetadataConfig.from(nodeId, metadataProps, logDirs.get(0).resolve(DEFAULT_METADATA_SUBDIR));
+        Map<String, String> replicationProps = new HashMap<>(props);
+        if (props.containsKey(ReplicationConfig.DIR)) {
+            replicationProps.put(ReplicationConfig.DIR, resolve(props.get(ReplicationConfig.DIR)).toString());
+        }
+        replicationConfig = ReplicationConfig.from(replicationProps, listeners.get(0).host(),
+                logDirs.get(0).resolve(ReplicationConfig.DEFAULT_SUBDIR));
+        String replicationAddress = replicationConfig.address();
+        for (Endpoint l : listeners) {
+            if ((l.host() + ":" + l.port()).equals(replicationAddress)) {
+                throw new IllegalArgumentException(ReplicationConfig.LISTENER + "=" + replicationAddress + " is also listener "
+                        + l.listener() + " in " + LISTENERS + "; give partition replication its own port");
+            }
+        }
+        if (metadataConfig.self().address().equals(replicationAddress)) {
+            throw new IllegalArgumentException(ReplicationConfig.LISTENER + "=" + replicationAddress
+                    + " is this node's metadata quorum address; give partition replication its own port");
+        }
     }
 
     /** Reads and validates {@code file}; every problem is an {@link IllegalArgumentException} naming the key. */
@@ -282,5 +302,9 @@ public final class KayakConfig {
 
     public MetadataConfig metadataConfig() {
         return metadataConfig;
+    }
+
+    public ReplicationConfig replicationConfig() {
+        return replicationConfig;
     }
 }

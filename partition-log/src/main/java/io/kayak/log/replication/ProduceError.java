@@ -7,5 +7,7 @@ public enum ProduceError {
     RECORD_TOO_LARGE,
     OUT_OF_ORDER_SEQUENCE,
     INVALID_PRODUCER_EPOCH,
-    STORAGE_ERROR
+    STORAGE_ERROR,
+    /** DeleteRecords beyond the high watermark. */
+    OFFSET_OUT_OF_RANGE
 }

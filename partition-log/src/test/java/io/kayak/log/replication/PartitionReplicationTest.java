@@ -39,7 +39,6 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -112,7 +111,7 @@ class PartitionReplicationTest {
     }
 
     private ProduceReply send(ByteBuffer batch) throws IOException {
-        RaftClientReply reply = client.io().send(Message.valueOf(ByteString.copyFrom(batch.duplicate())));
+        RaftClientReply reply = client.io().send(Message.valueOf(PartitionEntry.records(batch)));
         assertTrue(reply.isSuccess(), String.valueOf(reply.getException()));
         return ProduceReply.decode(reply.getMessage().getContent().asReadOnlyByteBuffer());
     }
@@ -201,5 +200,44 @@ class PartitionReplicationTest {
             assertArrayEquals(after, bytes(r.log()), "byte-identical after catch-up");
         }
         assertEquals(end, sent.size() * 3L + 30 * 3L);
+    }
+
+    private static ByteBuffer plainBatch(String value) {
+        return MemoryRecords.withRecords(Compression.NONE,
+                new SimpleRecord(System.currentTimeMillis(), null, value.getBytes(StandardCharsets.UTF_8))).buffer();
+    }
+
+    @Test
+    void multiBatchEntriesDeleteRecordsAndBadEntriesAreJudgedAlikeOnEveryReplica() throws Exception {
+        for (int id = 1; id <= 3; id++) {
+            peers.add(RaftPeer.newBuilder().setId("r" + id).setAddress("127.0.0.1:" + freePort()).build());
+        }
+        for (int id = 1; id <= 3; id++) {
+            start(id);
+        }
+        client = RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(groupId, peers)).setProperties(new RaftProperties())
+                .build();
+        ByteBuffer two = ByteBuffer.allocate(plainBatch("a").remaining() + plainBatch("bb").remaining())
+                .put(plainBatch("a")).put(plainBatch("bb")).flip();
+        assertEquals(new ProduceReply(ProduceError.NONE, 0, 1, false, ""), send(two), "two plain batches in one entry");
+        ByteBuffer idempotentPair = ByteBuffer.allocate(2 * batch(0, 1).remaining()).put(batch(0, 1)).put(batch(1, 1)).flip();
+        assertEquals(ProduceError.INVALID_RECORD, send(idempotentPair).error(), "idempotent batches travel alone");
+        ByteBuffer truncated = plainBatch("c");
+        truncated.limit(truncated.limit() - 3);
+        assertEquals(ProduceError.INVALID_RECORD, send(truncated).error(), "a batch cut short is refused");
+        assertEquals(2, send(batch(0, 2)).firstOffset());
+
+        RaftClientReply del = client.io().send(Message.valueOf(PartitionEntry.deleteRecords(3)));
+        ProduceReply deleted = ProduceReply.decode(del.getMessage().getContent().asReadOnlyByteBuffer());
+        assertEquals(3, deleted.firstOffset(), "the reply carries the new log start offset");
+        RaftClientReply beyond = client.io().send(Message.valueOf(PartitionEntry.deleteRecords(99)));
+        assertEquals(ProduceError.OFFSET_OUT_OF_RANGE,
+                ProduceReply.decode(beyond.getMessage().getContent().asReadOnlyByteBuffer()).error());
+        await("every replica to apply the deletion", () -> replicas.values().stream()
+                .allMatch(r -> r.log().logStartOffset() == 3 && r.log().logEndOffset() == 4));
+        byte[] reference = bytes(replicas.get(1).log());
+        for (Replica r : replicas.values()) {
+            assertArrayEquals(reference, bytes(r.log()));
+        }
     }
 }

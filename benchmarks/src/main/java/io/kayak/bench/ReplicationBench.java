@@ -1,0 +1,317 @@
+package io.kayak.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.kayak.broker.KayakServer;
+import io.kayak.broker.config.KayakConfig;
+import io.kayak.broker.storage.MetaProperties;
+import io.kayak.metadata.MetadataImage;
+import io.kayak.metadata.PartitionImage;
+import io.kayak.network.service.Acks;
+import io.kayak.network.service.AppendResult;
+import io.kayak.network.service.PartitionError;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The partition replication load harness: three Kayak nodes in this JVM (real Ratis over gRPC on loopback,
+ * real RocksDB, real disks, default replication settings), driven through each node's
+ * {@code PartitionService} since the Kafka protocol does not exist yet.
+ * <ul>
+ *   <li>{@code throughput [partitions] [seconds] [inflight]}: 16 KiB batches of 1 KiB records, acks=all,
+ *       {@code inflight} appends in flight per partition; first a topic with replication factor 1 (the
+ *       baseline, same run, same nodes), then one with 3. Reports MB/s, latency, and the bytes this process
+ *       wrote to disk ({@code /proc/self/io write_bytes}) per byte appended per replica.</li>
+ *   <li>{@code idle [partitions] [seconds]}: process CPU and heap of the three idle nodes, first hosting no
+ *       partition (baseline), then {@code partitions} partitions with replication factor 3.</li>
+ *   <li>{@code failover [runs] [partitions]}: appends to every partition continuously; crashes the node
+ *       leading partition 0 ({@code KayakServer.crashForTesting}: logs released unflushed, sockets
+ *       closed) and times the first acknowledged append to partition 0 after it; restarts the node and
+ *       waits for full ISRs before the next run.</li>
+ * </ul>
+ * Usage: {@code java -cp benchmarks/target/kayak-benchmarks.jar io.kayak.bench.ReplicationBench <mode> [args]}.
+ * Every node is closed at the end.
+ */
+public final class ReplicationBench {
+    private static final int BATCH_BYTES = 16 << 10;
+
+    private final Path root;
+    private final Map<Integer, KayakConfig> configs = new HashMap<>();
+    private final Map<Integer, KayakServer> servers = new TreeMap<>();
+
+    private ReplicationBench(Path root) {
+        this.root = root;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "throughput";
+        Path root = BenchFiles.scratch("kayak-replication-bench-");
+        ReplicationBench bench = new ReplicationBench(root);
+        try {
+            bench.startCluster();
+            switch (mode) {
+                case "throughput":
+                    bench.throughput(arg(args, 1, 6), arg(args, 2, 20), arg(args, 3, 4));
+                    break;
+                case "idle":
+                    bench.idle(arg(args, 1, 300), arg(args, 2, 30));
+                    break;
+                case "failover":
+                    bench.failover(arg(args, 1, 10), arg(args, 2, 6));
+                    break;
+                default:
+                    throw new IllegalArgumentException("mode must be throughput, idle or failover; got " + mode);
+            }
+        } finally {
+            bench.servers.values().forEach(KayakServer::close);
+            BenchFiles.delete(root);
+        }
+    }
+
+    private static int arg(String[] args, int i, int def) {
+        return args.length > i ? Integer.parseInt(args[i]) : def;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void startCluster() throws Exception {
+        StringBuilder voters = new StringBuilder();
+        for (int id = 1; id <= 3; id++) {
+            voters.append(id == 1 ? "" : ",").append(id).append("@127.0.0.1:").append(freePort());
+        }
+        String clusterId = MetaProperties.newClusterId();
+        for (int id = 1; id <= 3; id++) {
+            Map<String, String> p = new HashMap<>();
+            p.put("node.id", Integer.toString(id));
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + freePort());
+            p.put("controller.quorum.voters", voters.toString());
+            p.put("log.dirs", "node-" + id);
+            p.put("kayak.replication.listener", "127.0.0.1:" + freePort());
+            KayakConfig c = KayakConfig.of(root.resolve("server-" + id + ".properties"), p);
+            MetaProperties.format(c, clusterId);
+            configs.put(id, c);
+        }
+        for (int id = 1; id <= 3; id++) {
+            servers.put(id, KayakServer.start(configs.get(id)));
+        }
+        await("three brokers registered", 60, () -> image().brokers().size() == 3
+                && servers.values().stream().allMatch(s -> s.replicaManager() != null));
+    }
+
+    private MetadataImage image() {
+        return servers.values().iterator().next().metadata().image();
+    }
+
+    private static void await(String what, long seconds, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + seconds + " s waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    private void createTopic(String name, int partitions, int rf) {
+        servers.values().iterator().next().topicAdmin().createTopic(name, partitions, rf, Map.of(), null);
+        await(name + " led and fully replicated", 300, () -> image().topic(name).map(t -> t.partitions().stream()
+                .allMatch(p -> p.leader() >= 0 && p.isr().size() == rf)).orElse(false));
+    }
+
+    private boolean isrFull(String topic) {
+        return servers.values().stream().allMatch(s -> s.metadata().image().topic(topic).map(t -> t.partitions().stream()
+                .allMatch(p -> p.leader() >= 0 && p.isr().size() == p.replicas().size())).orElse(false));
+    }
+
+    /** One appender chain per (partition, slot): the next append starts when the previous one is answered. */
+    private final class Load {
+        final String topic;
+        final ByteBuffer batch = BenchFiles.batch(BATCH_BYTES);
+        final AtomicLong bytes = new AtomicLong();
+        final AtomicLong batches = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        final ConcurrentLinkedQueue<Long> latenciesUs = new ConcurrentLinkedQueue<>();
+        final Map<Integer, AtomicLong> lastAckNanos = new java.util.concurrent.ConcurrentHashMap<>();
+        volatile boolean running = true;
+
+        Load(String topic) {
+            this.topic = topic;
+        }
+
+        void start(int partitions, int inflight) {
+            for (int p = 0; p < partitions; p++) {
+                lastAckNanos.put(p, new AtomicLong());
+                for (int s = 0; s < inflight; s++) {
+                    next(p);
+                }
+            }
+        }
+
+        private void next(int p) {
+            if (!running) {
+                return;
+            }
+            TopicPartition tp = new TopicPartition(topic, p);
+            KayakServer leader = leaderOf(topic, p);
+            long start = System.nanoTime();
+            CompletableFuture<AppendResult> f = leader == null
+                    ? CompletableFuture.completedFuture(AppendResult.failed(PartitionError.LEADER_NOT_AVAILABLE, -1, ""))
+                    : leader.partitionService().append(tp, batch.duplicate(), Acks.ALL, 5_000);
+            f.whenComplete((r, e) -> {
+                if (e == null && r.error() == PartitionError.NONE) {
+                    long now = System.nanoTime();
+                    bytes.addAndGet(batch.remaining());
+                    batches.incrementAndGet();
+                    latenciesUs.add((now - start) / 1_000);
+                    lastAckNanos.get(p).set(now);
+                    next(p);
+                } else {
+                    errors.incrementAndGet();
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                    next(p);
+                }
+            });
+        }
+    }
+
+    private KayakServer leaderOf(String topic, int p) {
+        PartitionImage pi = image().topic(topic).map(t -> t.partitions().get(p)).orElse(null);
+        KayakServer s = pi == null ? null : servers.get(pi.leader());
+        if (s != null && s.replicaManager() != null
+                && s.replicaManager().isLeader(new io.kayak.metadata.TopicPartition(topic, p))) {
+            return s;
+        }
+        for (KayakServer other : List.copyOf(servers.values())) {
+            if (other.replicaManager() != null && other.replicaManager().isLeader(new io.kayak.metadata.TopicPartition(topic, p))) {
+                return other;
+            }
+        }
+        return null;
+    }
+
+    private static long procWriteBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
+            if (line.startsWith("write_bytes:")) {
+                return Long.parseLong(line.substring("write_bytes:".length()).trim());
+            }
+        }
+        throw new IOException("/proc/self/io has no write_bytes line");
+    }
+
+    private void throughput(int partitions, int seconds, int inflight) throws Exception {
+        System.out.printf("| replication factor | partitions | in flight/partition | MB/s | batches/s | p50 ms | p99 ms | disk bytes per appended byte per replica |%n");
+        System.out.printf("|---|---|---|---|---|---|---|---|%n");
+        for (int rf : new int[] {1, 3}) {
+            String topic = "bench-rf" + rf;
+            createTopic(topic, partitions, rf);
+            Load warm = new Load(topic);
+            warm.start(partitions, inflight);
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(Math.max(2, seconds / 5)));
+            warm.running = false;
+            await("warm-up appends answered", 30, () -> true);
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+            long written0 = procWriteBytes();
+            Load load = new Load(topic);
+            long t0 = System.nanoTime();
+            load.start(partitions, inflight);
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(seconds));
+            load.running = false;
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            long appended = load.bytes.get();
+            long batches = load.batches.get();
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(2)); // let the answers in flight land and applies finish
+            long written = procWriteBytes() - written0;
+            List<Long> lat = new ArrayList<>(load.latenciesUs);
+            Collections.sort(lat);
+            System.out.printf("| %d | %d | %d | %.1f | %.0f | %.1f | %.1f | %.2f |%n", rf, partitions, inflight,
+                    appended / elapsed / 1e6, batches / elapsed, pct(lat, 0.50) / 1e3, pct(lat, 0.99) / 1e3,
+                    written / (double) (load.bytes.get() * rf));
+            if (load.errors.get() > 0) {
+                System.out.printf("(%d appends were refused and retried during the rf=%d run)%n", load.errors.get(), rf);
+            }
+        }
+    }
+
+    private static long pct(List<Long> sorted, double q) {
+        return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) (q * sorted.size())));
+    }
+
+    private void idle(int partitions, int seconds) throws Exception {
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        System.out.printf("| partitions (RF=3) | CPU per node, %% of one core | heap used after GC, MiB (3 nodes) | threads (3 nodes) |%n");
+        System.out.printf("|---|---|---|---|%n");
+        idleSample(os, memory, 0, seconds);
+        int topics = Math.max(1, partitions / 10);
+        for (int t = 0; t < topics; t++) {
+            servers.values().iterator().next().topicAdmin().createTopic("idle-" + t, partitions / topics, 3, Map.of(), null);
+        }
+        await("every partition led with a full ISR", 600, () -> {
+            for (int t = 0; t < topics; t++) {
+                if (!isrFull("idle-" + t)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(5)); // let the elections' aftermath settle
+        idleSample(os, memory, partitions, seconds);
+    }
+
+    private void idleSample(OperatingSystemMXBean os, MemoryMXBean memory, int partitions, int seconds) {
+        long cpu0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(seconds));
+        double cpu = (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - t0);
+        System.gc();
+        long heap = memory.getHeapMemoryUsage().getUsed();
+        System.out.printf("| %d | %.1f | %.0f | %d |%n", partitions, cpu / 3 * 100, heap / 1048576.0,
+                ManagementFactory.getThreadMXBean().getThreadCount());
+    }
+
+    private void failover(int runs, int partitions) throws Exception {
+        String topic = "failover";
+        createTopic(topic, partitions, 3);
+        List<Long> millis = new ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            Load load = new Load(topic);
+            load.start(partitions, 1);
+            await("appends flowing", 30, () -> load.batches.get() > 20);
+            int victim = image().topic(topic).orElseThrow().partitions().get(0).leader();
+            long killed = System.nanoTime();
+            servers.remove(victim).crashForTesting();
+            await("an append to partition 0 acknowledged after the crash", 60,
+                    () -> load.lastAckNanos.get(0).get() > killed);
+            long ms = (load.lastAckNanos.get(0).get() - killed) / 1_000_000;
+            millis.add(ms);
+            load.running = false;
+            servers.put(victim, KayakServer.start(configs.get(victim)));
+            await("node " + victim + " back in every ISR", 120, () -> isrFull(topic));
+            System.out.printf("run %d: node %d crashed, partition 0 acknowledged again after %d ms%n", run + 1, victim, ms);
+        }
+        Collections.sort(millis);
+        System.out.printf("| runs | median ms | p90 ms | max ms | min ms |%n|---|---|---|---|---|%n| %d | %d | %d | %d | %d |%n",
+                runs, millis.get(runs / 2), millis.get(Math.min(runs - 1, (int) (runs * 0.9))), millis.get(runs - 1), millis.get(0));
+    }
+}

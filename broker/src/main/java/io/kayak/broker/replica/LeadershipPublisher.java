@@ -1,0 +1,216 @@
+package io.kayak.broker.replica;
+
+import io.kayak.metadata.MetadataImage;
+import io.kayak.metadata.PartitionImage;
+import io.kayak.metadata.TopicPartition;
+import io.kayak.metadata.record.PartitionLeaderRecord;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes, for every partition this node leads, (leader, epoch = Raft term, ISR) to the metadata quorum
+ * whenever it differs from what the image records: at election and at every ISR change.
+ *
+ * <p>ISR, as Kafka defines it: the leader plus every follower that, within {@code replica.lag.time.max.ms},
+ * both answered the leader and had replicated everything the leader held at the previous check. A new leader
+ * starts with every follower in the ISR (they get the lag time to fall out), as Kafka carries the ISR over.
+ *
+ * <p>Thread model: checks run on the injected scheduler every {@code kayak.replication.isr.check.interval.ms}
+ * and right after a leader change; proposals run one at a time on a thread of their own, so a slow quorum
+ * never delays a check. At most one proposal per partition is in flight.
+ */
+public final class LeadershipPublisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LeadershipPublisher.class);
+
+    private final int nodeId;
+    private final Supplier<MetadataImage> images;
+    private final Consumer<PartitionLeaderRecord> proposer;
+    private final ReplicationConfig config;
+    private final ScheduledExecutorService scheduler;
+    private final LongSupplier clockMs;
+    private final ExecutorService proposals;
+    private final Map<RaftGroupId, IsrState> leading = new ConcurrentHashMap<>();
+    private final Set<RaftGroupId> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile ReplicaManager replicas;
+    private ScheduledFuture<?> task;
+
+    /** A leader's view of its followers in one term. */
+    private static final class IsrState {
+        final long term;
+        final Map<RaftPeerId, Long> caughtUpMs = new ConcurrentHashMap<>();
+        long leaderLastIndex;
+        volatile List<Integer> isr = List.of();
+        volatile int assigned;
+
+        IsrState(long term) {
+            this.term = term;
+        }
+    }
+
+    public LeadershipPublisher(int nodeId, Supplier<MetadataImage> images, Consumer<PartitionLeaderRecord> proposer,
+                               ReplicationConfig config, ScheduledExecutorService scheduler, LongSupplier clockMs) {
+        this.nodeId = nodeId;
+        this.images = images;
+        this.proposer = proposer;
+        this.config = config;
+        this.scheduler = scheduler;
+        this.clockMs = clockMs;
+        this.proposals = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kayak-leadership-publisher-" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the periodic checks over {@code manager}'s replicas. */
+    public synchronized void start(ReplicaManager manager) {
+        this.replicas = manager;
+        task = scheduler.scheduleWithFixedDelay(this::checkSafely, 0, config.isrCheckIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A {@link ReplicaManager.LeadershipObserver}: checks at once instead of at the next tick. */
+    public void leaderChanged(TopicPartition partition, int leaderNode, long term) {
+        if (replicas != null && leaderNode == nodeId) {
+            try {
+                scheduler.execute(this::checkSafely);
+            } catch (RejectedExecutionException e) {
+                // shutting down
+            }
+        }
+    }
+
+    private void checkSafely() {
+        try {
+            check();
+        } catch (RuntimeException e) {
+            LOG.warn("Node {}: leadership check failed", nodeId, e);
+        }
+    }
+
+    private synchronized void check() {
+        ReplicaManager manager = replicas;
+        if (manager == null) {
+            return;
+        }
+        MetadataImage image = images.get();
+        long now = clockMs.getAsLong();
+        Set<RaftGroupId> seen = new HashSet<>();
+        for (Replica r : manager.replicas()) {
+            Optional<RaftServer.Division> d = manager.division(r);
+            if (d.isEmpty() || !d.get().getInfo().isLeader() || !d.get().getInfo().isLeaderReady()) {
+                continue;
+            }
+            seen.add(r.groupId);
+            RaftServer.Division division = d.get();
+            long term = division.getInfo().getCurrentTerm();
+            IsrState state = leading.get(r.groupId);
+            if (state == null || state.term != term) {
+                state = new IsrState(term);
+                leading.put(r.groupId, state);
+            }
+            List<Integer> isr = updateIsr(state, division, now);
+            state.isr = isr;
+            state.assigned = division.getGroup().getPeers().size();
+            publishIfChanged(image, r, (int) term, isr);
+        }
+        leading.keySet().retainAll(seen);
+    }
+
+    private List<Integer> updateIsr(IsrState state, RaftServer.Division division, long now) {
+        List<ServerRpcProto> followers = division.getInfo().getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
+        long[] match = division.getInfo().getFollowerMatchIndices();
+        long previousLeaderLast = state.leaderLastIndex;
+        List<Integer> isr = new ArrayList<>();
+        isr.add(nodeId);
+        for (int i = 0; i < followers.size() && i < match.length; i++) {
+            ServerRpcProto f = followers.get(i);
+            RaftPeerId peer = RaftPeerId.valueOf(f.getId().getId());
+            long since = state.caughtUpMs.computeIfAbsent(peer, p -> now);
+            if (match[i] >= previousLeaderLast) {
+                since = now;
+                state.caughtUpMs.put(peer, now);
+            }
+            boolean inContact = f.getLastRpcElapsedTimeMs() <= config.replicaLagTimeMaxMs();
+            if (inContact && now - since <= config.replicaLagTimeMaxMs()) {
+                isr.add(PartitionGroups.nodeId(peer));
+            }
+        }
+        state.leaderLastIndex = division.getRaftLog().getLastEntryTermIndex() == null ? 0
+                : division.getRaftLog().getLastEntryTermIndex().getIndex();
+        List<Integer> sorted = new ArrayList<>(isr.subList(1, isr.size()));
+        sorted.sort(Integer::compare);
+        sorted.add(0, nodeId);
+        return List.copyOf(sorted);
+    }
+
+    private void publishIfChanged(MetadataImage image, Replica r, int epoch, List<Integer> isr) {
+        Optional<PartitionImage> recorded = image.topic(r.topicId)
+                .filter(t -> r.partition.partition() < t.partitions().size())
+                .map(t -> t.partitions().get(r.partition.partition()));
+        if (recorded.isEmpty()) {
+            return; // topic deleted; the replica goes away with the next reconciliation
+        }
+        PartitionImage p = recorded.get();
+        if (p.leader() == nodeId && p.leaderEpoch() == epoch && new HashSet<>(p.isr()).equals(new HashSet<>(isr))) {
+            return;
+        }
+        if (p.leaderEpoch() > epoch || !inFlight.add(r.groupId)) {
+            return;
+        }
+        PartitionLeaderRecord record = new PartitionLeaderRecord(r.topicId, r.partition.partition(), nodeId, epoch, isr);
+        try {
+            proposals.execute(() -> {
+                try {
+                    proposer.accept(record);
+                    LOG.info("Node {}: published leadership of {}: epoch {}, ISR {}", nodeId, r.partition, epoch, isr);
+                } catch (RuntimeException e) {
+                    LOG.warn("Node {}: publishing leadership of {} failed: {}", nodeId, r.partition, e.getMessage());
+                } finally {
+                    inFlight.remove(r.groupId);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(r.groupId);
+        }
+    }
+
+    /** The ISR this node last computed for a partition it leads, or empty if it does not lead it. */
+    Optional<List<Integer>> computedIsr(Replica r) {
+        IsrState s = leading.get(r.groupId);
+        return s == null ? Optional.empty() : Optional.of(s.isr);
+    }
+
+    /** Partitions this node leads whose ISR lacks some assigned replica. */
+    public long underReplicatedCount() {
+        return leading.values().stream().filter(s -> s.isr.size() < s.assigned).count();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (task != null) {
+            task.cancel(false);
+        }
+        proposals.shutdownNow();
+        replicas = null;
+    }
+}

@@ -1,0 +1,93 @@
+package io.kayak.broker.replica;
+
+import io.kayak.log.LogConfig;
+import io.kayak.log.LogDir;
+import io.kayak.log.PartitionLog;
+import io.kayak.log.replication.PartitionStateMachine;
+import io.kayak.log.replication.ReplicaEvents;
+import io.kayak.metadata.TopicPartition;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.ratis.protocol.RaftGroupId;
+
+/**
+ * This node's replica of one partition: its log (in one of the node's log dirs) and the identity of its Ratis
+ * group. The state machine is created by Ratis through the server's registry ({@link #newStateMachine}),
+ * once per division start.
+ *
+ * <p>The {@link ReplicaManager} owns replicas: it opens the log, adds and removes the group, then closes or
+ * deletes the log after the group is gone.
+ */
+final class Replica {
+    /** Kafka topic-level config names and the log keys they override. */
+    private static final Map<String, String> TOPIC_KEYS = Map.of(
+            "retention.ms", LogConfig.RETENTION_MS,
+            "retention.bytes", LogConfig.RETENTION_BYTES,
+            "segment.bytes", LogConfig.SEGMENT_BYTES,
+            "segment.ms", LogConfig.ROLL_MS,
+            "max.message.bytes", LogConfig.MESSAGE_MAX_BYTES,
+            "file.delete.delay.ms", LogConfig.FILE_DELETE_DELAY_MS);
+
+    final TopicPartition partition;
+    final UUID topicId;
+    final RaftGroupId groupId;
+    final LogDir dir;
+    final PartitionLog log;
+    private final ReplicaEvents events;
+    private volatile PartitionStateMachine stateMachine;
+
+    Replica(TopicPartition partition, UUID topicId, LogDir dir, PartitionLog log, ReplicaEvents events) {
+        this.partition = partition;
+        this.topicId = topicId;
+        this.groupId = PartitionGroups.groupId(topicId, partition.partition());
+        this.dir = dir;
+        this.log = log;
+        this.events = events;
+    }
+
+    /** The log directory name of a partition, as Kafka names it. */
+    static String logName(TopicPartition tp) {
+        return tp.topic() + "-" + tp.partition();
+    }
+
+    /**
+     * The node's log settings with the topic's overrides applied, fsyncing only when the state machine
+     * records a snapshot: until then the Raft log holds every applied batch and replays it after a crash.
+     */
+    static LogConfig logConfig(LogConfig node, Map<String, String> topicConfigs) {
+        Map<String, String> m = node.toMap();
+        for (Map.Entry<String, String> e : topicConfigs.entrySet()) {
+            String key = TOPIC_KEYS.get(e.getKey());
+            if (key != null) {
+                m.put(key, e.getValue());
+            }
+        }
+        m.put(LogConfig.FLUSH_POLICY, "never");
+        return LogConfig.from(m);
+    }
+
+    PartitionStateMachine newStateMachine() {
+        PartitionStateMachine sm = new PartitionStateMachine(log, events);
+        stateMachine = sm;
+        return sm;
+    }
+
+    /** The current state machine, or null before Ratis started the division. */
+    PartitionStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    @Override
+    public String toString() {
+        return partition + " (group " + groupId.getUuid() + ")";
+    }
+
+    /** The assigned replicas of this partition in an image; empty if the topic (this incarnation) is gone. */
+    static List<Integer> assigned(io.kayak.metadata.MetadataImage image, UUID topicId, int partition) {
+        return image.topic(partition >= 0 ? topicId : null)
+                .filter(t -> partition < t.partitions().size())
+                .map(t -> t.partitions().get(partition).replicas())
+                .orElse(List.of());
+    }
+}

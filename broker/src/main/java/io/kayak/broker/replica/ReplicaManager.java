@@ -1,0 +1,456 @@
+package io.kayak.broker.replica;
+
+import io.kayak.log.LogConfig;
+import io.kayak.log.LogDir;
+import io.kayak.log.PartitionLog;
+import io.kayak.log.replication.ReplicaEvents;
+import io.kayak.metadata.MetadataImage;
+import io.kayak.metadata.PartitionImage;
+import io.kayak.metadata.TopicImage;
+import io.kayak.metadata.TopicPartition;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes this node's partition replicas follow the metadata image. One Ratis server hosts every partition
+ * group of the node; for each partition replica the image assigns here, the manager opens the partition log
+ * and adds the group (id from topic id + partition, see {@link PartitionGroups}); for each hosted replica the
+ * image no longer assigns here (topic deleted, or deleted and re-created), it removes the group with its Raft
+ * directory and deletes the log.
+ *
+ * <p>Start-up reconciles the disk first, before Ratis recovers anything: Raft group directories and
+ * partition logs the image does not assign here (topics deleted while the node was down) are deleted, and so
+ * is a log whose group directory is missing (it belonged to an earlier topic of the same name). The caller
+ * must have brought the local metadata image up to date with the quorum before {@link #start}.
+ *
+ * <p>Thread model: reconciliation runs on one thread of its own, woken (coalesced) by every applied metadata
+ * record; lookups are lock-free reads of concurrent maps. {@link #close()} stops reconciling, closes the Ratis
+ * server (every division); the log dirs, which the caller owns and closes afterwards, close the logs.
+ */
+public final class ReplicaManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaManager.class);
+    /** Room for one entry's framing beyond the largest batch the log accepts. */
+    private static final int ENTRY_OVERHEAD_BYTES = 64 << 10;
+
+    private final int nodeId;
+    private final ReplicationConfig config;
+    private final LogConfig logConfig;
+    private final List<LogDir> logDirs;
+    private final Supplier<MetadataImage> images;
+    private final Map<RaftGroupId, Replica> byGroup = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Replica> byPartition = new ConcurrentHashMap<>();
+    private final ExecutorService reconciler;
+    private final AtomicBoolean reconcileQueued = new AtomicBoolean();
+    private final ClientId clientId = ClientId.randomId();
+    private final AtomicLong callIds = new AtomicLong();
+    private final LeadershipObserver observer;
+    private final PartitionMetrics metrics;
+    private volatile boolean closed;
+    private RaftServer server;
+
+    /** Told when a hosted partition's group changes leader. */
+    public interface LeadershipObserver {
+        void leaderChanged(TopicPartition partition, int leaderNode, long term);
+    }
+
+    private ReplicaManager(int nodeId, ReplicationConfig config, LogConfig logConfig, List<LogDir> logDirs,
+                           Supplier<MetadataImage> images, LeadershipObserver observer, PartitionMetrics metrics) {
+        this.metrics = metrics;
+        this.nodeId = nodeId;
+        this.config = config;
+        this.logConfig = logConfig;
+        this.logDirs = List.copyOf(logDirs);
+        this.images = images;
+        this.observer = observer;
+        this.reconciler = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kayak-replica-manager-" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Reconciles the disk with {@code images.get()}, starts the partition Raft server over what remains and
+     * adds the groups still missing. Call {@link #onMetadataChanged()} on every applied metadata record.
+     */
+    public static ReplicaManager start(int nodeId, ReplicationConfig config, LogConfig logConfig, List<LogDir> logDirs,
+                                       Supplier<MetadataImage> images, LeadershipObserver observer,
+                                       PartitionMetrics metrics) throws IOException {
+        ReplicaManager m = new ReplicaManager(nodeId, config, logConfig, logDirs, images, observer, metrics);
+        try {
+            m.startServer(images.get());
+        } catch (IOException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+        m.onMetadataChanged();
+        return m;
+    }
+
+    private void startServer(MetadataImage image) throws IOException {
+        checkBindable();
+        Files.createDirectories(config.dir());
+        Map<RaftGroupId, Assigned> expected = assignedHere(image);
+        removeZombieGroupDirs(expected);
+        for (Assigned a : expected.values()) {
+            if (Files.isDirectory(config.dir().resolve(a.groupId.getUuid().toString()))) {
+                open(a); // Ratis recovers this group on start and asks the registry for its state machine
+            }
+        }
+        deleteUnhostedLogs();
+        server = RaftServer.newBuilder()
+                .setServerId(PartitionGroups.peerId(nodeId))
+                .setProperties(raftProperties())
+                .setStateMachineRegistry(gid -> {
+                    Replica r = byGroup.get(gid);
+                    if (r == null) {
+                        throw new IllegalStateException("no partition replica for Ratis group " + gid + " on node " + nodeId);
+                    }
+                    return r.newStateMachine();
+                })
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        server.start();
+        LOG.info("Node {}: partition Raft server on {} hosts {} recovered replicas", nodeId, config.address(), byGroup.size());
+    }
+
+    /**
+     * Ratis ends the whole process when its gRPC server cannot bind; find out first and fail this start with
+     * a message naming the key instead.
+     */
+    private void checkBindable() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress(config.host(), config.port()));
+        } catch (IOException e) {
+            throw new IOException(ReplicationConfig.LISTENER + "=" + config.address() + " cannot be bound: " + e.getMessage(), e);
+        }
+    }
+
+    private RaftProperties raftProperties() {
+        RaftProperties p = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(p, List.of(config.dir().toFile()));
+        GrpcConfigKeys.Server.setHost(p, config.host());
+        GrpcConfigKeys.Server.setPort(p, config.port());
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(config.electionTimeoutMinMs(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(config.electionTimeoutMaxMs(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotEntries());
+        // Each division allocates a write buffer that must hold the largest entry: size it to the largest batch,
+        // not Ratis's default, because a node hosts hundreds of divisions.
+        int entryMax = entryMaxBytes();
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(entryMax));
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(entryMax + 1024));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(16L << 20));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(1L << 20));
+        return p;
+    }
+
+    /** The largest records entry a partition accepts: one batch of {@code message.max.bytes} plus framing. */
+    int entryMaxBytes() {
+        return logConfig.messageMaxBytes() + ENTRY_OVERHEAD_BYTES;
+    }
+
+    /** A partition replica the image assigns to this node. */
+    private record Assigned(TopicPartition partition, UUID topicId, RaftGroupId groupId, Map<String, String> configs,
+                            List<Integer> replicas) {
+    }
+
+    private Map<RaftGroupId, Assigned> assignedHere(MetadataImage image) {
+        Map<RaftGroupId, Assigned> out = new HashMap<>();
+        for (TopicImage t : image.topics().values()) {
+            for (PartitionImage p : t.partitions()) {
+                if (p.replicas().contains(nodeId)) {
+                    RaftGroupId gid = PartitionGroups.groupId(t.topicId(), p.partition());
+                    out.put(gid, new Assigned(new TopicPartition(t.name(), p.partition()), t.topicId(), gid, t.configs(),
+                            p.replicas()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private void removeZombieGroupDirs(Map<RaftGroupId, Assigned> expected) throws IOException {
+        try (Stream<Path> children = Files.list(config.dir())) {
+            for (Path child : children.toList()) {
+                UUID uuid;
+                try {
+                    uuid = UUID.fromString(child.getFileName().toString());
+                } catch (IllegalArgumentException e) {
+                    continue; // not a Ratis group directory
+                }
+                if (!expected.containsKey(RaftGroupId.valueOf(uuid))) {
+                    LOG.info("Node {}: deleting Raft group {} of a partition no longer assigned here", nodeId, uuid);
+                    deleteTree(child);
+                }
+            }
+        }
+    }
+
+    private void deleteUnhostedLogs() throws IOException {
+        for (LogDir dir : logDirs) {
+            for (PartitionLog log : dir.logs()) {
+                boolean hosted = byPartition.values().stream().anyMatch(r -> r.log == log);
+                if (!hosted) {
+                    LOG.info("Node {}: deleting partition log {} that no hosted group owns", nodeId, log.name());
+                    dir.deleteLog(log.name());
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private Replica open(Assigned a) throws IOException {
+        String name = Replica.logName(a.partition);
+        LogDir dir = logDirs.stream().filter(d -> d.log(name) != null).findFirst()
+                .orElseGet(() -> logDirs.stream().min(Comparator.comparingInt(d -> d.logs().size())).orElseThrow());
+        LogConfig wanted = Replica.logConfig(logConfig, a.configs);
+        PartitionLog existing = dir.log(name);
+        if (existing != null && !existing.config().toMap().equals(wanted.toMap())) {
+            dir.closeLog(name); // opened by the log dir with the node defaults; reopen with the topic's settings
+        }
+        PartitionLog log = dir.openLog(name, wanted);
+        ReplicaEvents events = (leader, term) -> observer.leaderChanged(a.partition, PartitionGroups.nodeId(leader), term);
+        Replica r = new Replica(a.partition, a.topicId, dir, log, events);
+        byGroup.put(r.groupId, r);
+        byPartition.put(r.partition, r);
+        metrics.registerPartition(r.partition, log);
+        return r;
+    }
+
+    /** Schedules a reconciliation against the newest image; calls made while one is queued coalesce. */
+    public void onMetadataChanged() {
+        if (!closed && reconcileQueued.compareAndSet(false, true)) {
+            try {
+                reconciler.execute(() -> {
+                    reconcileQueued.set(false);
+                    reconcile(images.get());
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                reconcileQueued.set(false); // closing
+            }
+        }
+    }
+
+    private void reconcile(MetadataImage image) {
+        if (closed) {
+            return;
+        }
+        Map<RaftGroupId, Assigned> expected = assignedHere(image);
+        for (Replica r : List.copyOf(byGroup.values())) {
+            if (!expected.containsKey(r.groupId)) {
+                remove(r);
+            }
+        }
+        for (Assigned a : expected.values()) {
+            if (!byGroup.containsKey(a.groupId)) {
+                Optional<RaftGroup> group = PartitionGroups.group(image, a.groupId, a.replicas);
+                if (group.isEmpty()) {
+                    LOG.debug("Node {}: {} waits for every replica's broker to register", nodeId, a.partition);
+                    continue;
+                }
+                add(a, group.get());
+            }
+        }
+    }
+
+    private void add(Assigned a, RaftGroup group) {
+        Replica r = null;
+        try {
+            r = open(a);
+            RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(clientId, server.getId(),
+                    callIds.incrementAndGet(), group));
+            if (!reply.isSuccess()) {
+                throw new IOException(String.valueOf(reply.getException()));
+            }
+            LOG.info("Node {}: added replica {} of {}", nodeId, r, group.getPeers());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Node {}: adding replica {} failed; retrying on the next metadata change", nodeId, a.partition, e);
+            if (r != null) {
+                forget(r, false);
+            }
+        }
+    }
+
+    private void remove(Replica r) {
+        try {
+            RaftClientReply reply = server.groupManagement(GroupManagementRequest.newRemove(clientId, server.getId(),
+                    callIds.incrementAndGet(), r.groupId, true, false));
+            if (!reply.isSuccess()) {
+                LOG.warn("Node {}: removing group of {} failed: {}", nodeId, r, reply.getException());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Node {}: removing group of {} failed", nodeId, r, e);
+        }
+        forget(r, true);
+        LOG.info("Node {}: removed replica {}", nodeId, r);
+    }
+
+    private void forget(Replica r, boolean deleteLog) {
+        byGroup.remove(r.groupId);
+        byPartition.remove(r.partition, r);
+        metrics.removePartition(r.partition);
+        try {
+            if (deleteLog) {
+                r.dir.deleteLog(Replica.logName(r.partition));
+            } else {
+                r.dir.closeLog(Replica.logName(r.partition));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Node {}: cleaning up the log of {} failed", nodeId, r, e);
+        }
+    }
+
+    /** The local replica of a partition, if this node hosts one. */
+    Optional<Replica> replica(TopicPartition tp) {
+        return Optional.ofNullable(byPartition.get(tp));
+    }
+
+    /** Every hosted replica. */
+    Iterable<Replica> replicas() {
+        return byGroup.values();
+    }
+
+    public int hostedCount() {
+        return byGroup.size();
+    }
+
+    public int leaderCount() {
+        int n = 0;
+        for (Replica r : byGroup.values()) {
+            if (division(r).map(d -> d.getInfo().isLeader()).orElse(false)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The partitions hosted here, for status and tests. */
+    public List<TopicPartition> hostedPartitions() {
+        return byPartition.keySet().stream().sorted().toList();
+    }
+
+    /** The local log of a hosted partition, for status and tests. */
+    public Optional<PartitionLog> log(TopicPartition tp) {
+        return replica(tp).map(r -> r.log);
+    }
+
+    /** The Ratis division of a hosted partition, or empty while it is not (yet) running. */
+    Optional<RaftServer.Division> division(Replica r) {
+        try {
+            return Optional.of(server.getDivision(r.groupId));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether this node currently leads the partition's group. */
+    public boolean isLeader(TopicPartition tp) {
+        return replica(tp).flatMap(this::division).map(d -> d.getInfo().isLeader()).orElse(false);
+    }
+
+    /** Submits an entry to the local division; the reply comes once it is committed and applied, or refused. */
+    CompletableFuture<RaftClientReply> submit(Replica r, ByteString entry) throws IOException {
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(clientId)
+                .setServerId(server.getId())
+                .setGroupId(r.groupId)
+                .setCallId(callIds.incrementAndGet())
+                .setMessage(Message.valueOf(entry))
+                .setType(RaftClientRequest.writeRequestType())
+                .build();
+        return server.submitClientRequestAsync(request);
+    }
+
+    /**
+     * Asks the partition's leader to hand leadership to its preferred (first) replica, if that is a different
+     * node. Only the leader can do it; on another node this returns false and the caller asks the leader.
+     */
+    public CompletableFuture<Boolean> transferToPreferred(TopicPartition tp, long timeoutMs) {
+        Replica r = byPartition.get(tp);
+        if (r == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        List<Integer> assigned = Replica.assigned(images.get(), r.topicId, tp.partition());
+        Optional<RaftServer.Division> d = division(r);
+        if (assigned.isEmpty() || d.isEmpty() || !d.get().getInfo().isLeader()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        if (assigned.get(0) == nodeId) {
+            return CompletableFuture.completedFuture(true);
+        }
+        TransferLeadershipRequest request = new TransferLeadershipRequest(clientId, server.getId(), r.groupId,
+                callIds.incrementAndGet(), PartitionGroups.peerId(assigned.get(0)), timeoutMs);
+        try {
+            return server.transferLeadershipAsync(request).thenApply(RaftClientReply::isSuccess);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        reconciler.shutdownNow();
+        try {
+            reconciler.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (server != null) {
+            try {
+                server.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Node {}: closing the partition Raft server failed", nodeId, e);
+            }
+        }
+        // The logs stay open: their log dirs close (and flush) them after this.
+        byGroup.clear();
+        byPartition.clear();
+    }
+}

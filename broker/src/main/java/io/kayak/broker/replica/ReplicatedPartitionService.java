@@ -1,0 +1,314 @@
+package io.kayak.broker.replica;
+
+import io.kayak.log.BatchTooLargeException;
+import io.kayak.log.InvalidBatchException;
+import io.kayak.log.LogClosedException;
+import io.kayak.log.LogOfflineException;
+import io.kayak.log.LogSlice;
+import io.kayak.log.OffsetOutOfRangeException;
+import io.kayak.log.PartitionLog;
+import io.kayak.log.TimestampOffset;
+import io.kayak.log.batch.BatchValidator;
+import io.kayak.log.batch.RecordBatchHeader;
+import io.kayak.log.replication.PartitionEntry;
+import io.kayak.log.replication.ProduceError;
+import io.kayak.log.replication.ProduceReply;
+import io.kayak.metadata.MetadataImage;
+import io.kayak.metadata.PartitionImage;
+import io.kayak.network.service.Acks;
+import io.kayak.network.service.AppendResult;
+import io.kayak.network.service.OffsetResult;
+import io.kayak.network.service.PartitionError;
+import io.kayak.network.service.PartitionLeader;
+import io.kayak.network.service.PartitionService;
+import io.kayak.network.service.ReadResult;
+import io.kayak.network.service.RecordsSlice;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.RaftException;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+
+/**
+ * The {@link PartitionService} over this node's replicated partitions. Appends and DeleteRecords go through
+ * the partition's Ratis group from this node, which must lead it; the answer comes once a majority holds the
+ * entry durably and the leader applied it (acks 1 and -1 alike; see docs/ARCHITECTURE.md). Reads are served by
+ * the leader from the partition log, below the high watermark: every applied batch is committed.
+ *
+ * <p>Thread-safe; append and deleteRecords never block the caller, the other calls only take the log's lock.
+ */
+public final class ReplicatedPartitionService implements PartitionService {
+    private final Supplier<ReplicaManager> managers;
+    private final Supplier<MetadataImage> images;
+    private final PartitionMetrics metrics;
+    private final ThreadLocal<BatchValidator> validators = ThreadLocal.withInitial(BatchValidator::new);
+
+    /** @param managers the node's replica manager, or null while it is still starting */
+    public ReplicatedPartitionService(Supplier<ReplicaManager> managers, Supplier<MetadataImage> images,
+                                      PartitionMetrics metrics) {
+        this.managers = managers;
+        this.images = images;
+        this.metrics = metrics;
+    }
+
+    private static io.kayak.metadata.TopicPartition key(TopicPartition tp) {
+        return new io.kayak.metadata.TopicPartition(tp.topic(), tp.partition());
+    }
+
+    /** The hosted replica and its running division, if this node leads the partition; else why not. */
+    private record Leading(ReplicaManager manager, Replica replica, RaftServer.Division division, PartitionError error,
+                           int hint) {
+        static Leading not(PartitionError error, int hint) {
+            return new Leading(null, null, null, error, hint);
+        }
+    }
+
+    private Leading leading(TopicPartition tp) {
+        ReplicaManager manager = managers.get();
+        if (manager == null) {
+            return Leading.not(exists(tp) ? PartitionError.LEADER_NOT_AVAILABLE : PartitionError.UNKNOWN_PARTITION, -1);
+        }
+        Optional<Replica> r = manager.replica(key(tp));
+        if (r.isEmpty()) {
+            return Leading.not(exists(tp) ? PartitionError.NOT_LEADER : PartitionError.UNKNOWN_PARTITION, recordedLeader(tp));
+        }
+        Optional<RaftServer.Division> d = manager.division(r.get());
+        if (d.isEmpty() || r.get().stateMachine() == null) {
+            return Leading.not(PartitionError.LEADER_NOT_AVAILABLE, -1);
+        }
+        if (!d.get().getInfo().isLeader()) {
+            int hint = PartitionGroups.nodeId(d.get().getInfo().getLeaderId());
+            return Leading.not(hint < 0 ? PartitionError.LEADER_NOT_AVAILABLE : PartitionError.NOT_LEADER, hint);
+        }
+        return new Leading(manager, r.get(), d.get(), PartitionError.NONE, -1);
+    }
+
+    private Optional<PartitionImage> partitionImage(TopicPartition tp) {
+        return images.get().topic(tp.topic()).filter(t -> tp.partition() >= 0 && tp.partition() < t.partitions().size())
+                .map(t -> t.partitions().get(tp.partition()));
+    }
+
+    private boolean exists(TopicPartition tp) {
+        return partitionImage(tp).isPresent();
+    }
+
+    private int recordedLeader(TopicPartition tp) {
+        return partitionImage(tp).map(PartitionImage::leader).orElse(-1);
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> append(TopicPartition tp, ByteBuffer records, Acks acks, long timeoutMs) {
+        Leading l = leading(tp);
+        if (l.error != PartitionError.NONE) {
+            return CompletableFuture.completedFuture(AppendResult.failed(l.error, l.hint, tp + " is not led by this node"));
+        }
+        AppendResult invalid = validate(records, l.manager.entryMaxBytes());
+        if (invalid != null) {
+            return CompletableFuture.completedFuture(invalid);
+        }
+        int bytes = records.remaining();
+        PartitionLog log = l.replica.log;
+        return submit(l, PartitionEntry.records(records), timeoutMs, AppendResult::failed, reply -> {
+            if (reply.error() != ProduceError.NONE) {
+                return AppendResult.failed(map(reply.error()), -1, reply.message());
+            }
+            if (!reply.duplicate()) {
+                metrics.appended(bytes);
+            }
+            return AppendResult.appended(reply.firstOffset(), reply.lastOffset(), logStart(log));
+        });
+    }
+
+    /** Checks framing and CRC of every batch before anything is replicated; null if all are intact. */
+    private AppendResult validate(ByteBuffer records, int max) {
+        if (records.remaining() > max) {
+            return AppendResult.failed(PartitionError.RECORD_TOO_LARGE, -1, "the records of one partition total "
+                    + records.remaining() + " bytes; at most " + max + " are accepted per request");
+        }
+        ByteBuffer b = records.duplicate();
+        try {
+            for (int pos = b.position(); pos < b.limit(); ) {
+                if (b.limit() - pos < RecordBatchHeader.HEADER_SIZE) {
+                    return AppendResult.failed(PartitionError.CORRUPT_MESSAGE, -1, (b.limit() - pos) + " trailing bytes are no batch");
+                }
+                int size = RecordBatchHeader.declaredSize(b, pos);
+                if (size < RecordBatchHeader.HEADER_SIZE || size > b.limit() - pos) {
+                    return AppendResult.failed(PartitionError.CORRUPT_MESSAGE, -1, "batch at byte " + (pos - b.position())
+                            + " declares " + size + " bytes");
+                }
+                validators.get().validate(b, pos, size, max);
+                pos += size;
+            }
+        } catch (InvalidBatchException e) {
+            PartitionError err = e.reason() == InvalidBatchException.Reason.BAD_CRC ? PartitionError.CORRUPT_MESSAGE
+                    : PartitionError.INVALID_RECORD;
+            return AppendResult.failed(err, -1, e.getMessage());
+        } catch (BatchTooLargeException e) {
+            return AppendResult.failed(PartitionError.RECORD_TOO_LARGE, -1, e.getMessage());
+        }
+        return records.hasRemaining() ? null : AppendResult.failed(PartitionError.CORRUPT_MESSAGE, -1, "no records");
+    }
+
+    private <T> CompletableFuture<T> submit(Leading l, ByteString entry, long timeoutMs,
+                                            Failure<T> failed, Function<ProduceReply, T> answer) {
+        CompletableFuture<RaftClientReply> call;
+        try {
+            call = l.manager.submit(l.replica, entry);
+        } catch (IOException e) {
+            return CompletableFuture.completedFuture(failed.of(PartitionError.LEADER_NOT_AVAILABLE, -1, e.getMessage()));
+        }
+        return call.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).handle((reply, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof TimeoutException) {
+                    return failed.of(PartitionError.REQUEST_TIMED_OUT, -1, "not committed within " + timeoutMs + " ms");
+                }
+                return failed.of(PartitionError.LEADER_NOT_AVAILABLE, -1, String.valueOf(cause));
+            }
+            if (!reply.isSuccess()) {
+                NotLeaderException nle = reply.getNotLeaderException();
+                if (nle != null) {
+                    int hint = nle.getSuggestedLeader() == null ? -1 : PartitionGroups.nodeId(nle.getSuggestedLeader().getId());
+                    return failed.of(hint < 0 ? PartitionError.LEADER_NOT_AVAILABLE : PartitionError.NOT_LEADER, hint,
+                            nle.getMessage());
+                }
+                RaftException e = reply.getException();
+                PartitionError err = e instanceof LeaderNotReadyException ? PartitionError.LEADER_NOT_AVAILABLE
+                        : reply.getStateMachineException() != null ? PartitionError.STORAGE_ERROR : PartitionError.LEADER_NOT_AVAILABLE;
+                return failed.of(err, -1, String.valueOf(e));
+            }
+            return answer.apply(ProduceReply.decode(reply.getMessage().getContent().asReadOnlyByteBuffer()));
+        });
+    }
+
+    @FunctionalInterface
+    private interface Failure<T> {
+        T of(PartitionError error, int leaderHint, String message);
+    }
+
+    private static long logStart(PartitionLog log) {
+        try {
+            return log.logStartOffset();
+        } catch (LogClosedException | LogOfflineException e) {
+            return -1;
+        }
+    }
+
+    static PartitionError map(ProduceError e) {
+        switch (e) {
+            case NONE:
+                return PartitionError.NONE;
+            case INVALID_RECORD:
+                return PartitionError.INVALID_RECORD;
+            case RECORD_TOO_LARGE:
+                return PartitionError.RECORD_TOO_LARGE;
+            case OUT_OF_ORDER_SEQUENCE:
+                return PartitionError.OUT_OF_ORDER_SEQUENCE;
+            case INVALID_PRODUCER_EPOCH:
+                return PartitionError.INVALID_PRODUCER_EPOCH;
+            case OFFSET_OUT_OF_RANGE:
+                return PartitionError.OFFSET_OUT_OF_RANGE;
+            case STORAGE_ERROR:
+                return PartitionError.STORAGE_ERROR;
+            default:
+                throw new IllegalArgumentException("unmapped " + e);
+        }
+    }
+
+    @Override
+    public ReadResult read(TopicPartition tp, long offset, int maxBytes) {
+        Leading l = leading(tp);
+        if (l.error != PartitionError.NONE) {
+            return ReadResult.failed(l.error, l.hint);
+        }
+        PartitionLog log = l.replica.log;
+        try {
+            long hw = log.logEndOffset();
+            long start = log.logStartOffset();
+            if (offset > hw && stillApplying(l.division)) {
+                // A new leader may not have applied everything committed yet: not out of range, just not here yet.
+                return new ReadResult(PartitionError.NONE, hw, start, RecordsSlice.EMPTY, -1);
+            }
+            LogSlice s = log.read(offset, maxBytes, hw);
+            metrics.read(s.length());
+            RecordsSlice slice = s.isEmpty() ? RecordsSlice.EMPTY : new RecordsSlice(s.channel(), s.position(), s.length());
+            return new ReadResult(PartitionError.NONE, hw, start, slice, -1);
+        } catch (OffsetOutOfRangeException e) {
+            return new ReadResult(PartitionError.OFFSET_OUT_OF_RANGE, logEnd(log), logStart(log), RecordsSlice.EMPTY, -1);
+        } catch (LogOfflineException e) {
+            return ReadResult.failed(PartitionError.STORAGE_ERROR, -1);
+        } catch (LogClosedException e) {
+            return ReadResult.failed(PartitionError.NOT_LEADER, -1);
+        }
+    }
+
+    private static boolean stillApplying(RaftServer.Division d) {
+        return d.getInfo().getLastAppliedIndex() < d.getRaftLog().getLastCommittedIndex();
+    }
+
+    private static long logEnd(PartitionLog log) {
+        try {
+            return log.logEndOffset();
+        } catch (LogClosedException | LogOfflineException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public OffsetResult listOffset(TopicPartition tp, long timestamp) {
+        Leading l = leading(tp);
+        if (l.error != PartitionError.NONE) {
+            return OffsetResult.failed(l.error, l.hint);
+        }
+        PartitionLog log = l.replica.log;
+        int epoch = (int) l.division.getInfo().getCurrentTerm();
+        try {
+            if (timestamp == EARLIEST_TIMESTAMP) {
+                return new OffsetResult(PartitionError.NONE, log.logStartOffset(), -1, epoch, -1);
+            }
+            if (timestamp == LATEST_TIMESTAMP) {
+                return new OffsetResult(PartitionError.NONE, log.logEndOffset(), -1, epoch, -1);
+            }
+            long hw = log.logEndOffset();
+            TimestampOffset found = log.offsetForTimestamp(timestamp);
+            if (found == null || found.offset() >= hw) {
+                return new OffsetResult(PartitionError.NONE, -1, -1, epoch, -1);
+            }
+            return new OffsetResult(PartitionError.NONE, found.offset(), found.timestamp(), epoch, -1);
+        } catch (LogOfflineException e) {
+            return OffsetResult.failed(PartitionError.STORAGE_ERROR, -1);
+        } catch (LogClosedException e) {
+            return OffsetResult.failed(PartitionError.NOT_LEADER, -1);
+        }
+    }
+
+    @Override
+    public CompletableFuture<OffsetResult> deleteRecords(TopicPartition tp, long offset, long timeoutMs) {
+        Leading l = leading(tp);
+        if (l.error != PartitionError.NONE) {
+            return CompletableFuture.completedFuture(OffsetResult.failed(l.error, l.hint));
+        }
+        int epoch = (int) l.division.getInfo().getCurrentTerm();
+        return submit(l, PartitionEntry.deleteRecords(offset), timeoutMs,
+                (err, hint, message) -> OffsetResult.failed(err, hint),
+                reply -> reply.error() == ProduceError.NONE
+                        ? new OffsetResult(PartitionError.NONE, reply.firstOffset(), -1, epoch, -1)
+                        : OffsetResult.failed(map(reply.error()), -1));
+    }
+
+    @Override
+    public Optional<PartitionLeader> leader(TopicPartition tp) {
+        return partitionImage(tp).map(p -> new PartitionLeader(p.leader(), p.leaderEpoch(), p.replicas(), p.isr()));
+    }
+}

@@ -1,0 +1,103 @@
+package io.kayak.broker.replica;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How this node replicates its partitions: the one place the {@code kayak.replication.*} keys and Kafka's
+ * {@code replica.lag.time.max.ms} are read. docs/OPERATIONS.md lists them.
+ *
+ * @param host                 where the partition Raft server listens ({@code kayak.replication.listener} host)
+ * @param port                 its port; every node's is published in the metadata with its registration
+ * @param dir                  where Ratis keeps the partition groups' Raft logs ({@code kayak.replication.dir})
+ * @param electionTimeoutMinMs lower bound of a partition group's randomized election timeout; heartbeats go
+ *                             every half of it, so it trades fail-over time against idle traffic
+ * @param electionTimeoutMaxMs upper bound of the election timeout
+ * @param snapshotEntries      a partition flushes its log, records its state and lets Ratis purge the Raft log
+ *                             behind it every this many entries
+ * @param replicaLagTimeMaxMs  a follower stays in the ISR while it caught up with the leader within this time
+ * @param isrCheckIntervalMs   how often a leader recomputes its ISR and publishes changes
+ */
+public record ReplicationConfig(String host, int port, Path dir, long electionTimeoutMinMs, long electionTimeoutMaxMs,
+                                long snapshotEntries, long replicaLagTimeMaxMs, long isrCheckIntervalMs) {
+    public static final String LISTENER = "kayak.replication.listener";
+    public static final String DIR = "kayak.replication.dir";
+    public static final String ELECTION_TIMEOUT_MIN_MS = "kayak.replication.election.timeout.min.ms";
+    public static final String ELECTION_TIMEOUT_MAX_MS = "kayak.replication.election.timeout.max.ms";
+    public static final String SNAPSHOT_ENTRIES = "kayak.replication.snapshot.entries";
+    public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
+    public static final String ISR_CHECK_INTERVAL_MS = "kayak.replication.isr.check.interval.ms";
+    public static final Set<String> KEYS = Set.of(LISTENER, DIR, ELECTION_TIMEOUT_MIN_MS, ELECTION_TIMEOUT_MAX_MS,
+            SNAPSHOT_ENTRIES, REPLICA_LAG_TIME_MAX_MS, ISR_CHECK_INTERVAL_MS);
+
+    public static final int DEFAULT_PORT = 9393;
+    public static final long DEFAULT_ELECTION_TIMEOUT_MIN_MS = 800;
+    public static final long DEFAULT_ELECTION_TIMEOUT_MAX_MS = 1_600;
+    public static final long DEFAULT_SNAPSHOT_ENTRIES = 10_000;
+    public static final long DEFAULT_REPLICA_LAG_TIME_MAX_MS = 30_000;
+    public static final long DEFAULT_ISR_CHECK_INTERVAL_MS = 500;
+    /** The subdirectory of the first log dir that holds the partition Raft logs unless {@link #DIR} says otherwise. */
+    public static final String DEFAULT_SUBDIR = ".kayak-replication";
+
+    public ReplicationConfig {
+        if (electionTimeoutMinMs <= 0 || electionTimeoutMaxMs <= electionTimeoutMinMs) {
+            throw new IllegalArgumentException(ELECTION_TIMEOUT_MAX_MS + "=" + electionTimeoutMaxMs + " must exceed "
+                    + ELECTION_TIMEOUT_MIN_MS + "=" + electionTimeoutMinMs + ", which must be positive");
+        }
+        if (replicaLagTimeMaxMs <= electionTimeoutMinMs / 2) {
+            throw new IllegalArgumentException(REPLICA_LAG_TIME_MAX_MS + "=" + replicaLagTimeMaxMs + " must exceed the"
+                    + " heartbeat interval (half of " + ELECTION_TIMEOUT_MIN_MS + "=" + electionTimeoutMinMs
+                    + "), or idle followers would drop out of the ISR");
+        }
+    }
+
+    /**
+     * Reads the keys; relative {@link #DIR} values are already resolved by the caller.
+     *
+     * @param defaultHost the host of the node's first listener
+     * @param defaultDir  where the Raft logs go when {@link #DIR} is not set
+     */
+    public static ReplicationConfig from(Map<String, String> props, String defaultHost, Path defaultDir) {
+        String host = defaultHost;
+        int port = DEFAULT_PORT;
+        String listener = props.get(LISTENER);
+        if (listener != null) {
+            int colon = listener.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException(LISTENER + " must be host:port; got '" + listener + "'");
+            }
+            host = listener.substring(0, colon).trim();
+            port = (int) number(LISTENER, listener.substring(colon + 1), 1, 65_535);
+        }
+        Path dir = props.containsKey(DIR) ? Path.of(props.get(DIR)) : defaultDir;
+        return new ReplicationConfig(host, port, dir,
+                value(props, ELECTION_TIMEOUT_MIN_MS, DEFAULT_ELECTION_TIMEOUT_MIN_MS, 50),
+                value(props, ELECTION_TIMEOUT_MAX_MS, DEFAULT_ELECTION_TIMEOUT_MAX_MS, 100),
+                value(props, SNAPSHOT_ENTRIES, DEFAULT_SNAPSHOT_ENTRIES, 10),
+                value(props, REPLICA_LAG_TIME_MAX_MS, DEFAULT_REPLICA_LAG_TIME_MAX_MS, 10),
+                value(props, ISR_CHECK_INTERVAL_MS, DEFAULT_ISR_CHECK_INTERVAL_MS, 10));
+    }
+
+    private static long value(Map<String, String> props, String key, long def, long min) {
+        String raw = props.get(key);
+        return raw == null ? def : number(key, raw, min, Long.MAX_VALUE);
+    }
+
+    private static long number(String key, String raw, long min, long max) {
+        long v;
+        try {
+            v = Long.parseLong(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer; got '" + raw + "'", e);
+        }
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + "; got " + v);
+        }
+        return v;
+    }
+
+    public String address() {
+        return host + ":" + port;
+    }
+}

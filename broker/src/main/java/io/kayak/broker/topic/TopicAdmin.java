@@ -1,0 +1,92 @@
+package io.kayak.broker.topic;
+
+import io.kayak.broker.config.KayakConfig;
+import io.kayak.metadata.MetadataErrorCode;
+import io.kayak.metadata.MetadataImage;
+import io.kayak.metadata.MetadataRejectedException;
+import io.kayak.metadata.TopicImage;
+import io.kayak.metadata.assign.ReplicaAssigner;
+import io.kayak.metadata.quorum.MetadataClient;
+import io.kayak.metadata.record.CreatePartitionsRecord;
+import io.kayak.metadata.record.CreateTopicRecord;
+import io.kayak.metadata.record.DeleteTopicRecord;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Topic creation, growth and deletion as the Kafka APIs ask for them: picks the replica assignment over the
+ * live, unfenced brokers ({@link ReplicaAssigner}) unless the client gave one, and proposes the record.
+ * The metadata state machine validates everything again (names, explicit assignments, existence), so two
+ * brokers racing to create the same topic cannot both succeed.
+ *
+ * <p>Thread-safe; every call blocks until the metadata quorum answers.
+ */
+public final class TopicAdmin {
+    private final MetadataClient client;
+    private final Supplier<MetadataImage> images;
+    private final KayakConfig config;
+    private final Random random;
+
+    public TopicAdmin(MetadataClient client, Supplier<MetadataImage> images, KayakConfig config, Random random) {
+        this.client = client;
+        this.images = images;
+        this.config = config;
+        this.random = random;
+    }
+
+    /**
+     * Creates a topic.
+     *
+     * @param partitions        -1 for {@code num.partitions}; ignored when {@code assignment} is given
+     * @param replicationFactor -1 for {@code default.replication.factor}; ignored when {@code assignment} is given
+     * @param assignment        explicit replica lists, preferred leader first, or null to assign automatically
+     * @throws MetadataRejectedException for an invalid or existing topic, or an impossible assignment
+     */
+    public UUID createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs,
+                            List<List<Integer>> assignment) {
+        UUID id = UUID.randomUUID();
+        List<List<Integer>> replicas = assignment != null ? assignment
+                : assign(partitions < 0 ? config.numPartitions() : partitions,
+                replicationFactor < 0 ? config.defaultReplicationFactor() : replicationFactor, 0);
+        client.propose(new CreateTopicRecord(name, id, replicas, configs));
+        return id;
+    }
+
+    /** Grows a topic to {@code totalPartitions}, assigning the new ones unless {@code assignment} gives them. */
+    public void createPartitions(String name, int totalPartitions, List<List<Integer>> assignment) {
+        TopicImage t = images.get().topic(name).orElseThrow(() ->
+                new MetadataRejectedException(MetadataErrorCode.UNKNOWN_TOPIC, "topic '" + name + "' does not exist"));
+        int current = t.partitions().size();
+        if (totalPartitions <= current) {
+            throw new MetadataRejectedException(MetadataErrorCode.INVALID_PARTITIONS, "topic '" + name + "' has "
+                    + current + " partitions; the new count must be larger, not " + totalPartitions);
+        }
+        List<List<Integer>> added = assignment != null ? assignment
+                : assign(totalPartitions - current, t.partitions().get(0).replicas().size(), current);
+        client.propose(new CreatePartitionsRecord(name, added));
+    }
+
+    /** Deletes a topic; refused while {@code delete.topic.enable} is false. */
+    public void deleteTopic(String name) {
+        if (!config.deleteTopicEnable()) {
+            throw new MetadataRejectedException(MetadataErrorCode.INVALID_REQUEST,
+                    "topic deletion is disabled on this broker (" + KayakConfig.DELETE_TOPIC_ENABLE + "=false)");
+        }
+        client.propose(new DeleteTopicRecord(name));
+    }
+
+    private List<List<Integer>> assign(int count, int replicationFactor, int firstPartition) {
+        List<ReplicaAssigner.Candidate> live = images.get().brokers().values().stream()
+                .filter(b -> !b.fenced())
+                .map(b -> new ReplicaAssigner.Candidate(b.nodeId(), b.rack()))
+                .toList();
+        try {
+            return ReplicaAssigner.assign(live, count, replicationFactor, firstPartition, random);
+        } catch (IllegalArgumentException e) {
+            throw new MetadataRejectedException(MetadataErrorCode.INVALID_REPLICATION_FACTOR, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.kayak.broker.replica;
+
+import static io.kayak.broker.replica.ReplicatedCluster.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kayak.metadata.PartitionImage;
+import io.kayak.network.service.AppendResult;
+import io.kayak.network.service.PartitionError;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Partitions replicated by three in-process nodes through the whole broker path: topic creation through
+ * {@code TopicAdmin}, groups created by each node's {@code ReplicaManager}, appends through the
+ * {@code PartitionService}, leadership published to the metadata, crash and return of a leader node,
+ * idempotent retries across a leader change, and topic deletion on live and returning nodes.
+ */
+@Tag("integration")
+class ReplicatedPartitionsTest {
+    private static final int RECORDS_PER_BATCH = 4;
+
+    @TempDir
+    Path tmp;
+    private ReplicatedCluster cluster;
+
+    @AfterEach
+    void tearDown() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static ByteBuffer batch(long producerId, int batchNo) {
+        SimpleRecord[] rs = new SimpleRecord[RECORDS_PER_BATCH];
+        for (int i = 0; i < RECORDS_PER_BATCH; i++) {
+            rs[i] = new SimpleRecord(System.currentTimeMillis(), null,
+                    ("b" + batchNo + "-r" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        return MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, (short) 0, batchNo * RECORDS_PER_BATCH, rs)
+                .buffer();
+    }
+
+    /** The batch numbers in a log, in log order, checking each batch's base offset as it goes. */
+    private static List<Integer> batchNumbers(byte[] log, List<Long> offsets) {
+        List<Integer> out = new ArrayList<>();
+        for (RecordBatch b : MemoryRecords.readableRecords(ByteBuffer.wrap(log)).batches()) {
+            offsets.add(b.baseOffset());
+            Record first = b.iterator().next();
+            String v = StandardCharsets.UTF_8.decode(first.value()).toString();
+            out.add(Integer.parseInt(v.substring(1, v.indexOf('-'))));
+        }
+        return out;
+    }
+
+    @Test
+    void everyAcknowledgedBatchSurvivesALeaderCrashOnceInOrderOnEveryReplica() throws Exception {
+        cluster = new ReplicatedCluster(tmp, Map.of("kayak.replication.snapshot.entries", "50"));
+        cluster.startAll();
+        await("3 brokers registered", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3));
+        String topic = "orders";
+        int partitions = 6;
+        cluster.servers.get(1).topicAdmin().createTopic(topic, partitions, 3, Map.of(), null);
+        await("6 partitions hosted on every node with published leaders", 60, () -> cluster.ready(topic, partitions));
+
+        int batches = 120;
+        AtomicInteger progress = new AtomicInteger();
+        ExecutorService appenders = Executors.newFixedThreadPool(partitions);
+        List<Future<List<Long>>> acked = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            TopicPartition tp = new TopicPartition(topic, p);
+            long producerId = 1000 + p;
+            acked.add(appenders.submit(() -> {
+                List<Long> offsets = new ArrayList<>();
+                for (int b = 0; b < batches; b++) {
+                    AppendResult r = cluster.appendWithRetries(tp, batch(producerId, b), 60);
+                    assertEquals(PartitionError.NONE, r.error(), r.message());
+                    offsets.add(r.baseOffset());
+                    progress.incrementAndGet();
+                }
+                return offsets;
+            }));
+        }
+        int total = batches * partitions;
+        java.util.function.BooleanSupplier appenderFailed = () -> acked.stream().anyMatch(f -> f.isDone() && progress.get() < total);
+        await("a third of the batches acknowledged", 120, () -> progress.get() >= total / 3 || appenderFailed.getAsBoolean());
+        surfaceFailures(acked);
+        int victim = cluster.partition(topic, 0).orElseThrow().leader();
+        cluster.crash(victim);
+        int atCrash = progress.get();
+        await("appends continue without node " + victim, 120,
+                () -> progress.get() >= atCrash + total / 4 || appenderFailed.getAsBoolean());
+        surfaceFailures(acked);
+        await("the ISRs drop node " + victim, 60, () -> cluster.everyImage(i -> i.topic(topic).orElseThrow().partitions()
+                .stream().noneMatch(p -> p.isr().contains(victim))));
+        cluster.start(victim);
+
+        List<List<Long>> offsets = new ArrayList<>();
+        for (Future<List<Long>> f : acked) {
+            offsets.add(f.get(300, TimeUnit.SECONDS));
+        }
+        appenders.shutdown();
+
+        for (int p = 0; p < partitions; p++) {
+            final int part = p;
+            await("every replica of partition " + p + " to hold all " + batches + " batches", 120, () -> cluster.servers.keySet()
+                    .stream().allMatch(n -> cluster.servers.get(n).replicaManager() != null
+                            && cluster.servers.get(n).replicaManager().log(new io.kayak.metadata.TopicPartition(topic, part)).isPresent()
+                            && cluster.log(n, topic, part).logEndOffset() == (long) batches * RECORDS_PER_BATCH));
+            byte[] reference = ReplicatedCluster.bytes(cluster.log(1, topic, p));
+            for (int n = 2; n <= 3; n++) {
+                assertArrayEquals(reference, ReplicatedCluster.bytes(cluster.log(n, topic, p)),
+                        "replica on node " + n + " of partition " + p + " is byte-identical to node 1's");
+            }
+            List<Long> logOffsets = new ArrayList<>();
+            List<Integer> order = batchNumbers(reference, logOffsets);
+            List<Integer> expected = new ArrayList<>();
+            for (int b = 0; b < batches; b++) {
+                expected.add(b);
+            }
+            assertEquals(expected, order, "partition " + p + ": every acknowledged batch exactly once, in order");
+            assertEquals(offsets.get(p), logOffsets, "partition " + p + ": at the offsets it was acknowledged with");
+        }
+        await("ISRs full again and preferred leaders restored", 60, () -> cluster.everyImage(i -> i.topic(topic).orElseThrow()
+                .partitions().stream().allMatch(p -> p.isr().size() == 3 && p.leader() == p.replicas().get(0))));
+    }
+
+    /** Rethrows the failure of any appender that stopped early, so the test reports why, not just that it stalled. */
+    private static void surfaceFailures(List<Future<List<Long>>> appenders) throws Exception {
+        for (Future<List<Long>> f : appenders) {
+            if (f.isDone()) {
+                f.get();
+            }
+        }
+    }
+
+    @Test
+    void aRetriedBatchGetsItsOriginalOffsetsFromANewLeaderAndAGapIsRefused() throws Exception {
+        cluster = new ReplicatedCluster(tmp, Map.of());
+        cluster.startAll();
+        await("3 brokers registered", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3));
+        cluster.servers.get(2).topicAdmin().createTopic("payments", 1, 3, Map.of(), null);
+        await("partition hosted everywhere with a leader", 60, () -> cluster.ready("payments", 1));
+        TopicPartition tp = new TopicPartition("payments", 0);
+        long pid = 77;
+        for (int b = 0; b < 10; b++) {
+            assertEquals(b * (long) RECORDS_PER_BATCH, cluster.appendWithRetries(tp, batch(pid, b), 30).baseOffset());
+        }
+        int leader = cluster.partition("payments", 0).orElseThrow().leader();
+        cluster.crash(leader);
+        AppendResult retry = cluster.appendWithRetries(tp, batch(pid, 9), 60);
+        assertEquals(PartitionError.NONE, retry.error(), retry.message());
+        assertEquals(9L * RECORDS_PER_BATCH, retry.baseOffset(), "the retry is answered with the original offsets");
+        AppendResult gap = cluster.appendWithRetries(tp, batch(pid, 12), 30);
+        assertEquals(PartitionError.OUT_OF_ORDER_SEQUENCE, gap.error(), gap.message());
+        AppendResult next = cluster.appendWithRetries(tp, batch(pid, 10), 30);
+        assertEquals(10L * RECORDS_PER_BATCH, next.baseOffset(), "the next in-sequence batch follows densely");
+    }
+
+    @Test
+    void deletingATopicRemovesItsGroupsAndDirectoriesIncludingOnANodeThatWasDown() throws Exception {
+        cluster = new ReplicatedCluster(tmp, Map.of());
+        cluster.startAll();
+        await("3 brokers registered", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3));
+        cluster.servers.get(1).topicAdmin().createTopic("doomed", 2, 3, Map.of(), null);
+        cluster.servers.get(1).topicAdmin().createTopic("kept", 1, 3, Map.of(), null);
+        await("both topics hosted", 60, () -> cluster.ready("doomed", 2) && cluster.ready("kept", 1));
+        for (int p = 0; p < 2; p++) {
+            assertEquals(PartitionError.NONE, cluster.appendWithRetries(new TopicPartition("doomed", p), batch(5, 0), 30).error());
+        }
+        List<Path> doomedDirs = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            for (int p = 0; p < 2; p++) {
+                doomedDirs.add(cluster.log(n, "doomed", p).dir());
+                PartitionImage pi = cluster.partition("doomed", p).orElseThrow();
+                doomedDirs.add(cluster.configs.get(n).replicationConfig().dir()
+                        .resolve(PartitionGroups.groupId(cluster.image().topic("doomed").orElseThrow().topicId(), pi.partition())
+                                .getUuid().toString()));
+            }
+        }
+        doomedDirs.forEach(d -> assertTrue(Files.isDirectory(d), d + " exists before the deletion"));
+
+        cluster.stop(3);
+        cluster.servers.get(1).topicAdmin().deleteTopic("doomed");
+        await("nodes 1 and 2 drop the partitions and their directories", 60, () -> cluster.servers.values().stream()
+                .allMatch(s -> s.replicaManager().hostedPartitions().stream().noneMatch(tp -> tp.topic().equals("doomed")))
+                && doomedDirs.stream().filter(d -> !d.toString().contains("node-3")).noneMatch(Files::exists));
+        doomedDirs.stream().filter(d -> d.toString().contains("node-3"))
+                .forEach(d -> assertTrue(Files.exists(d), d + " stays while node 3 is down"));
+
+        cluster.start(3);
+        await("node 3 deletes the zombie groups and logs on return", 60, () -> cluster.servers.get(3).replicaManager() != null
+                && doomedDirs.stream().noneMatch(Files::exists));
+        assertFalse(cluster.servers.get(3).replicaManager().hostedPartitions().stream().anyMatch(tp -> tp.topic().equals("doomed")));
+        await("the kept topic still works on node 3", 60, () -> cluster.ready("kept", 1));
+        assertEquals(PartitionError.NONE, cluster.appendWithRetries(new TopicPartition("kept", 0), batch(6, 0), 30).error());
+    }
+}

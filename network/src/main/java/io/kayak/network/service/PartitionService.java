@@ -1,0 +1,45 @@
+package io.kayak.network.service;
+
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * What the network layer asks of the partitions hosted by this node. Implemented by the broker over the
+ * replicated partition logs; network/ sees only these types.
+ *
+ * <p>Expected failures (not the leader, unknown partition, refused batch, timeout) are results carrying a
+ * {@link PartitionError}, never exceptions. Thread-safe; no method blocks except where it says so.
+ */
+public interface PartitionService {
+    /** {@code ListOffsets} timestamp for the log start offset. */
+    long EARLIEST_TIMESTAMP = -2L;
+    /** {@code ListOffsets} timestamp for the high watermark. */
+    long LATEST_TIMESTAMP = -1L;
+
+    /**
+     * Appends {@code records} (one or more Kafka v2 batches; exactly one if idempotent) to the partition this
+     * node leads. The future completes once the append is committed and applied, or failed, or after
+     * {@code timeoutMs} with {@link PartitionError#REQUEST_TIMED_OUT}. The buffer is copied before return.
+     */
+    CompletableFuture<AppendResult> append(TopicPartition partition, ByteBuffer records, Acks acks, long timeoutMs);
+
+    /**
+     * Reads whole batches from {@code offset} up to {@code maxBytes} (at least one batch, if any is committed,
+     * as Kafka does) and below the high watermark, on the leader only.
+     */
+    ReadResult read(TopicPartition partition, long offset, int maxBytes);
+
+    /** The earliest offset whose batch has a timestamp at or after {@code timestamp}, or one of the two constants. */
+    OffsetResult listOffset(TopicPartition partition, long timestamp);
+
+    /**
+     * Deletes every record below {@code offset} (or up to the high watermark, for -1) through the replicated
+     * log; completes with the new log start offset.
+     */
+    CompletableFuture<OffsetResult> deleteRecords(TopicPartition partition, long offset, long timeoutMs);
+
+    /** The recorded leader, epoch, replicas and ISR of a partition, or empty if the partition does not exist. */
+    Optional<PartitionLeader> leader(TopicPartition partition);
+}

@@ -1,0 +1,13 @@
+package io.kayak.log.replication;
+
+import org.apache.ratis.protocol.RaftPeerId;
+
+/**
+ * What a partition state machine tells its owner. Called on Ratis threads: hand work off, do not block.
+ */
+public interface ReplicaEvents {
+    ReplicaEvents NONE = (leader, term) -> { };
+
+    /** The group has a new leader ({@code null} when none is known) in {@code term}. */
+    void leaderChanged(RaftPeerId leader, long term);
+}
