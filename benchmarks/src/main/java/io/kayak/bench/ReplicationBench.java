@@ -153,6 +153,12 @@ public final class ReplicationBench {
         final AtomicLong errors = new AtomicLong();
         final ConcurrentLinkedQueue<Long> latenciesUs = new ConcurrentLinkedQueue<>();
         final Map<Integer, AtomicLong> lastAckNanos = new java.util.concurrent.ConcurrentHashMap<>();
+        /** The driver's own threads: answers arrive on Ratis threads, which must not run the next append. */
+        final java.util.concurrent.ScheduledExecutorService driver = java.util.concurrent.Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "bench-driver");
+            t.setDaemon(true);
+            return t;
+        });
         volatile boolean running = true;
 
         Load(String topic) {
@@ -163,9 +169,15 @@ public final class ReplicationBench {
             for (int p = 0; p < partitions; p++) {
                 lastAckNanos.put(p, new AtomicLong());
                 for (int s = 0; s < inflight; s++) {
-                    next(p);
+                    final int part = p;
+                    driver.execute(() -> next(part));
                 }
             }
+        }
+
+        void stop() {
+            running = false;
+            driver.shutdown();
         }
 
         private void next(int p) {
@@ -181,17 +193,26 @@ public final class ReplicationBench {
             f.whenComplete((r, e) -> {
                 if (e == null && r.error() == PartitionError.NONE) {
                     long now = System.nanoTime();
-                    bytes.addAndGet(batch.remaining());
-                    batches.incrementAndGet();
-                    latenciesUs.add((now - start) / 1_000);
+                    if (running) {
+                        bytes.addAndGet(batch.remaining());
+                        batches.incrementAndGet();
+                        latenciesUs.add((now - start) / 1_000);
+                    }
                     lastAckNanos.get(p).set(now);
-                    next(p);
+                    submit(() -> next(p), 0);
                 } else {
                     errors.incrementAndGet();
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-                    next(p);
+                    submit(() -> next(p), 10);
                 }
             });
+        }
+
+        private void submit(Runnable r, long delayMs) {
+            try {
+                driver.schedule(r, delayMs, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stopped
+            }
         }
     }
 
@@ -219,34 +240,49 @@ public final class ReplicationBench {
         throw new IOException("/proc/self/io has no write_bytes line");
     }
 
+    /** Bytes written by every whole disk of this machine (/proc/diskstats sectors × 512), file-system journal included. */
+    private static long deviceWriteBytes() throws IOException {
+        long sectors = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/diskstats"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 9 && f[2].matches("vd[a-z]+|sd[a-z]+|xvd[a-z]+|nvme\\d+n\\d+")) {
+                sectors += Long.parseLong(f[9]);
+            }
+        }
+        return sectors * 512;
+    }
+
     private void throughput(int partitions, int seconds, int inflight) throws Exception {
-        System.out.printf("| replication factor | partitions | in flight/partition | MB/s | batches/s | p50 ms | p99 ms | disk bytes per appended byte per replica |%n");
-        System.out.printf("|---|---|---|---|---|---|---|---|%n");
+        System.out.printf("| replication factor | partitions | in flight/partition | MB/s | batches/s | p50 ms | p99 ms"
+                + " | device bytes written per appended byte per replica | /proc/self/io write_bytes per appended byte per replica |%n");
+        System.out.printf("|---|---|---|---|---|---|---|---|---|%n");
         for (int rf : new int[] {1, 3}) {
             String topic = "bench-rf" + rf;
             createTopic(topic, partitions, rf);
             Load warm = new Load(topic);
             warm.start(partitions, inflight);
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(Math.max(2, seconds / 5)));
-            warm.running = false;
-            await("warm-up appends answered", 30, () -> true);
+            warm.stop();
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
             long written0 = procWriteBytes();
+            long device0 = deviceWriteBytes();
             Load load = new Load(topic);
             long t0 = System.nanoTime();
             load.start(partitions, inflight);
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(seconds));
-            load.running = false;
+            load.stop();
             double elapsed = (System.nanoTime() - t0) / 1e9;
             long appended = load.bytes.get();
             long batches = load.batches.get();
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(2)); // let the answers in flight land and applies finish
+            new ProcessBuilder("sync").inheritIO().start().waitFor(); // dirty pages reach the device before it is read
             long written = procWriteBytes() - written0;
+            long device = deviceWriteBytes() - device0;
             List<Long> lat = new ArrayList<>(load.latenciesUs);
             Collections.sort(lat);
-            System.out.printf("| %d | %d | %d | %.1f | %.0f | %.1f | %.1f | %.2f |%n", rf, partitions, inflight,
+            System.out.printf("| %d | %d | %d | %.1f | %.0f | %.1f | %.1f | %.2f | %.2f |%n", rf, partitions, inflight,
                     appended / elapsed / 1e6, batches / elapsed, pct(lat, 0.50) / 1e3, pct(lat, 0.99) / 1e3,
-                    written / (double) (load.bytes.get() * rf));
+                    device / (double) (appended * rf), written / (double) (appended * rf));
             if (load.errors.get() > 0) {
                 System.out.printf("(%d appends were refused and retried during the rf=%d run)%n", load.errors.get(), rf);
             }
@@ -305,7 +341,7 @@ public final class ReplicationBench {
                     () -> load.lastAckNanos.get(0).get() > killed);
             long ms = (load.lastAckNanos.get(0).get() - killed) / 1_000_000;
             millis.add(ms);
-            load.running = false;
+            load.stop();
             servers.put(victim, KayakServer.start(configs.get(victim)));
             await("node " + victim + " back in every ISR", 120, () -> isrFull(topic));
             System.out.printf("run %d: node %d crashed, partition 0 acknowledged again after %d ms%n", run + 1, victim, ms);

@@ -433,6 +433,21 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
+     * Flushes the log and makes its state (recovery point and the blob) durable now rather than at the log
+     * directory's next index sync: for a blob the replication layer must never see go backwards after a
+     * crash (Ratis purges its own log behind it). Syncs the whole index store, so it is for rare events.
+     */
+    public synchronized void flushWithState() {
+        flush();
+        try {
+            writeState();
+            index.sync();
+        } catch (LogOfflineException e) {
+            throw goOffline("persisting the partition state", e);
+        }
+    }
+
+    /**
      * Writes the partition state (log start, recovery point, the blob as of the last flush) into the index.
      * Called by the log directory right before each index sync rather than on every flush: the index is not
      * durable before that sync anyway, so writing earlier would only cost time on the append path.

@@ -38,9 +38,9 @@ public final class PartitionMetrics implements AutoCloseable {
         registry.gauge(NODE_PREFIX + "under-replicated-partitions", () -> (Gauge<Long>) underReplicated::getAsLong);
     }
 
-    void registerPartition(TopicPartition tp, PartitionLog log) {
+    void registerPartition(TopicPartition tp, PartitionLog log, LongSupplier highWatermark) {
         String p = PARTITION_PREFIX + tp + ".";
-        registry.gauge(p + "high-watermark", () -> (Gauge<Long>) () -> safe(log::logEndOffset));
+        registry.gauge(p + "high-watermark", () -> (Gauge<Long>) () -> safe(highWatermark));
         registry.gauge(p + "log-end-offset", () -> (Gauge<Long>) () -> safe(log::logEndOffset));
         registry.gauge(p + "log-start-offset", () -> (Gauge<Long>) () -> safe(log::logStartOffset));
         registry.gauge(p + "size-bytes", () -> (Gauge<Long>) () -> safe(log::sizeInBytes));

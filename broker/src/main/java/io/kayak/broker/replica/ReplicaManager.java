@@ -175,6 +175,9 @@ public final class ReplicaManager implements AutoCloseable {
         int entryMax = entryMaxBytes();
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(entryMax));
         RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(entryMax + 1024));
+        // Batches go to the partition log (DataApi); keep them out of Ratis's entry cache too: the state machine
+        // serves them to followers from the pending transaction or the segments (page cache).
+        RaftServerConfigKeys.Log.StateMachineData.setCachingEnabled(p, true);
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(16L << 20));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(1L << 20));
         return p;
@@ -255,7 +258,10 @@ public final class ReplicaManager implements AutoCloseable {
         Replica r = new Replica(a.partition, a.topicId, dir, log, events);
         byGroup.put(r.groupId, r);
         byPartition.put(r.partition, r);
-        metrics.registerPartition(r.partition, log);
+        metrics.registerPartition(r.partition, log, () -> {
+            io.kayak.log.replication.PartitionStateMachine sm = r.stateMachine();
+            return sm == null ? -1 : sm.highWatermark();
+        });
         return r;
     }
 

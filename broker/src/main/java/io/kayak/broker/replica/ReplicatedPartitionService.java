@@ -234,7 +234,7 @@ public final class ReplicatedPartitionService implements PartitionService {
         }
         PartitionLog log = l.replica.log;
         try {
-            long hw = log.logEndOffset();
+            long hw = l.replica.stateMachine().highWatermark();
             long start = log.logStartOffset();
             if (offset > hw && stillApplying(l.division)) {
                 // A new leader may not have applied everything committed yet: not out of range, just not here yet.
@@ -245,7 +245,8 @@ public final class ReplicatedPartitionService implements PartitionService {
             RecordsSlice slice = s.isEmpty() ? RecordsSlice.EMPTY : new RecordsSlice(s.channel(), s.position(), s.length());
             return new ReadResult(PartitionError.NONE, hw, start, slice, -1);
         } catch (OffsetOutOfRangeException e) {
-            return new ReadResult(PartitionError.OFFSET_OUT_OF_RANGE, logEnd(log), logStart(log), RecordsSlice.EMPTY, -1);
+            return new ReadResult(PartitionError.OFFSET_OUT_OF_RANGE, l.replica.stateMachine().highWatermark(), logStart(log),
+                    RecordsSlice.EMPTY, -1);
         } catch (LogOfflineException e) {
             return ReadResult.failed(PartitionError.STORAGE_ERROR, -1);
         } catch (LogClosedException e) {
@@ -255,14 +256,6 @@ public final class ReplicatedPartitionService implements PartitionService {
 
     private static boolean stillApplying(RaftServer.Division d) {
         return d.getInfo().getLastAppliedIndex() < d.getRaftLog().getLastCommittedIndex();
-    }
-
-    private static long logEnd(PartitionLog log) {
-        try {
-            return log.logEndOffset();
-        } catch (LogClosedException | LogOfflineException e) {
-            return -1;
-        }
     }
 
     @Override
@@ -277,10 +270,10 @@ public final class ReplicatedPartitionService implements PartitionService {
             if (timestamp == EARLIEST_TIMESTAMP) {
                 return new OffsetResult(PartitionError.NONE, log.logStartOffset(), -1, epoch, -1);
             }
+            long hw = l.replica.stateMachine().highWatermark();
             if (timestamp == LATEST_TIMESTAMP) {
-                return new OffsetResult(PartitionError.NONE, log.logEndOffset(), -1, epoch, -1);
+                return new OffsetResult(PartitionError.NONE, hw, -1, epoch, -1);
             }
-            long hw = log.logEndOffset();
             TimestampOffset found = log.offsetForTimestamp(timestamp);
             if (found == null || found.offset() >= hw) {
                 return new OffsetResult(PartitionError.NONE, -1, -1, epoch, -1);

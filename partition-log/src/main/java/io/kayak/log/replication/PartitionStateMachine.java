@@ -5,14 +5,23 @@ import io.kayak.log.BatchTooLargeException;
 import io.kayak.log.InvalidBatchException;
 import io.kayak.log.LogClosedException;
 import io.kayak.log.LogOfflineException;
+import io.kayak.log.LogSlice;
 import io.kayak.log.PartitionLog;
+import io.kayak.log.batch.BatchValidator;
 import io.kayak.log.batch.RecordBatchHeader;
+import io.kayak.log.internal.Checks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -22,6 +31,7 @@ import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.SnapshotRetentionPolicy;
+import org.apache.ratis.statemachine.StateMachine;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
@@ -31,32 +41,53 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Ratis state machine of one partition's replica group: every committed entry is one Kafka v2 record
- * batch, applied in log order on every replica, so all replicas assign the same offsets and hold
- * byte-identical segments. Idempotent producers are judged by the replicated {@link ProducerStateTable}.
- * Everything applied is committed, so the high watermark is the log end offset of the applied log.
+ * The Ratis state machine of one partition's replica group, with the batch bytes written once per replica:
+ * they travel as Ratis state machine data ({@link StateMachine.DataApi}) and go straight into the partition
+ * log; the Raft log keeps only a small {@link RecordsHeader} per entry.
  *
- * <p>Entries are {@link PartitionEntry}s: records (stamped with the entry's term as their partition leader
- * epoch, as Kafka does) or a DeleteRecords. The batch bytes travel inside the Raft log entry and are
- * written twice per replica (Raft log and segment); moving them to the DataApi path, so they are written
- * once, is still to do.
+ * <p><b>Write</b> (every replica, in Raft log order, as the entry is appended to the local Raft log): the
+ * entry is judged against the producer state of everything written so far (duplicate, refused, or append),
+ * appended to the partition log at the next offsets, its batches stamped with the entry's term as partition
+ * leader epoch (outside the CRC), and the outcome recorded in memory and in the {@link EntryJournal}. The same
+ * entries in the same order give the same outcomes and byte-identical logs on every replica. The log
+ * therefore holds an uncommitted tail above the high watermark, like Kafka's log end offset.
+ * <b>Flush</b> fsyncs the log and the journal; Ratis calls it before it fsyncs its own log, so an entry that is
+ * durable in the Raft log always has its batch durable in the partition log. <b>Truncate</b> (a new leader
+ * overwrote uncommitted entries) cuts the log back and rebuilds the write-side producer state from the
+ * applied one. <b>Read</b> serves the batch bytes to followers (from the leader's pending transaction while
+ * it exists, else from the segments).
  *
- * <p>Durable state: the partition log's state blob holds (applied term, applied index, log end offset,
- * producer state), written by {@link #takeSnapshot()} after a flush. On start, anything in the log past
- * the recorded end is truncated (it may not have been applied as far as Ratis knows), everything when
- * nothing was recorded, and Ratis replays the entries after the recorded index. The Raft log must therefore
- * not be purged past the recorded index until the DataApi path and log installation replace this.
+ * <p><b>Apply</b> (once committed) only moves the high watermark to the entry's last offset, updates the
+ * applied producer state and answers the client with the outcome decided at write time. Nothing at or above
+ * the high watermark is ever served. DeleteRecords entries carry no data and act at apply time.
  *
- * <p>Thread model: Ratis calls apply serially. The state machine does not own the log; its creator closes
- * it after the Ratis server.
+ * <p><b>Durable state</b>: at each Ratis snapshot the log's state blob records (applied term and index, high
+ * watermark, applied producer state, the offsets of applied entries followers may still ask for) and the log
+ * is fsynced; the journal is then rewritten to the entries after the snapshot. On start, the journal's
+ * entries are re-attached to the log tail after the recorded high watermark, and the part of the tail no
+ * journal record covers (written, never made durable in the Raft log) is cut off. Ratis then replays the
+ * applies after the recorded index, and the leader re-sends anything the Raft log lost.
+ *
+ * <p>Thread model: write, truncate and read come from Ratis's log threads, apply and snapshots from its
+ * state machine updater; all state is guarded by one lock. The log belongs to the creator, which closes it
+ * after the Ratis server; the journal belongs to this state machine.
  */
-public final class PartitionStateMachine extends BaseStateMachine {
+public final class PartitionStateMachine extends BaseStateMachine implements StateMachine.DataApi {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionStateMachine.class);
-    private static final byte BLOB_VERSION = 1;
+    private static final byte BLOB_VERSION = 2;
+    private static final String JOURNAL = "raft/entries.journal";
+    /** What a follower is sent for an entry whose write appended nothing (duplicate or refusal). */
+    private static final ByteString NO_BATCH = UnsafeByteOperations.unsafeWrap(new byte[] {0});
 
     private final PartitionLog log;
     private final ReplicaEvents events;
-    private ProducerStateTable producers = new ProducerStateTable();
+    private final Object lock = new Object();
+    private final BatchValidator validator = new BatchValidator();
+    private final TreeMap<Long, WrittenEntry> written = new TreeMap<>();
+    private ProducerStateTable appliedProducers = new ProducerStateTable();
+    private ProducerStateTable writtenProducers = new ProducerStateTable();
+    private EntryJournal journal;
+    private volatile long highWatermark;
     private volatile TermIndex snapshotTermIndex;
 
     public PartitionStateMachine(PartitionLog log) {
@@ -103,17 +134,47 @@ public final class PartitionStateMachine extends BaseStateMachine {
         return storage;
     }
 
+    // ---------------------------------------------------------------- start-up
+
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
+        synchronized (lock) {
+            journal = EntryJournal.open(log.dir().resolve(JOURNAL));
+            long recordedIndex = readBlob();
+            long cursor = highWatermark;
+            writtenProducers = copy(appliedProducers);
+            List<WrittenEntry> kept = new ArrayList<>();
+            for (WrittenEntry e : journal.readAll()) {
+                if (e.index() <= recordedIndex) {
+                    continue;
+                }
+                if (e.appended() && (e.firstOffset() != cursor || e.lastOffset() >= log.logEndOffset())) {
+                    LOG.warn("Partition {}: the log lacks the batch of Raft entry {} (offsets {}..{}); it and later entries"
+                            + " come again from the leader", log.name(), e.index(), e.firstOffset(), e.lastOffset());
+                    break;
+                }
+                if (e.appended()) {
+                    cursor = e.lastOffset() + 1;
+                    e.recordInto(writtenProducers);
+                }
+                written.put(e.index(), e);
+                kept.add(e);
+            }
+            if (log.logEndOffset() > cursor) {
+                log.truncateTo(cursor); // written after the last journal record: the Raft log does not have it durably
+            }
+            journal.rewrite(kept);
+        }
+    }
+
+    /** Restores the recorded state; returns the recorded Raft index, or -1 when nothing was recorded. */
+    private long readBlob() throws IOException {
         byte[] blob = log.stateBlob();
         if (blob.length == 0) {
-            // Nothing recorded as applied: Ratis replays its whole log, so the partition log must start empty
-            // or every batch would be appended twice.
-            if (log.logEndOffset() > log.logStartOffset()) {
-                log.truncateTo(log.logStartOffset());
-            }
-            return;
+            highWatermark = log.logStartOffset();
+            appliedProducers = new ProducerStateTable();
+            return -1;
         }
         ByteBuffer b = ByteBuffer.wrap(blob);
         byte version = b.get();
@@ -123,117 +184,258 @@ public final class PartitionStateMachine extends BaseStateMachine {
         }
         long term = b.getLong();
         long index = b.getLong();
-        long logEnd = b.getLong();
-        producers = ProducerStateTable.decode(b);
-        if (log.logEndOffset() > logEnd) {
-            log.truncateTo(logEnd); // appended after the last recorded apply: Ratis replays those entries
+        long hw = b.getLong();
+        appliedProducers = ProducerStateTable.decode(b);
+        for (int n = b.getInt(); n > 0; n--) {
+            WrittenEntry e = WrittenEntry.readFrom(b);
+            written.put(e.index(), e);
         }
+        if (hw > log.logEndOffset()) {
+            throw new IOException("partition " + log.name() + " recorded high watermark " + hw + " but its log ends at "
+                    + log.logEndOffset() + ": committed data was lost on this disk; remove this replica's directories so"
+                    + " it is rebuilt from the leader");
+        }
+        highWatermark = hw;
         TermIndex ti = TermIndex.valueOf(term, index);
         setLastAppliedTermIndex(ti);
         snapshotTermIndex = ti;
+        return index;
     }
+
+    private static ProducerStateTable copy(ProducerStateTable t) {
+        return ProducerStateTable.decode(ByteBuffer.wrap(t.encode()));
+    }
+
+    // ---------------------------------------------------------------- leader: building the entry
+
+    /** Splits a records request into the small Raft log header and the batch bytes (state machine data). */
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        ByteString content = request.getMessage().getContent();
+        if (content.isEmpty() || content.byteAt(0) != PartitionEntry.RECORDS) {
+            return super.startTransaction(request);
+        }
+        ByteString batches = content.substring(1);
+        RecordsHeader header = RecordsHeader.of(batches.asReadOnlyByteBuffer());
+        return TransactionContext.newBuilder()
+                .setStateMachine(this)
+                .setClientRequest(request)
+                .setLogData(header.encode())
+                .setStateMachineData(batches.isEmpty() ? NO_BATCH : batches)
+                .build();
+    }
+
+    // ---------------------------------------------------------------- DataApi: write, flush, truncate, read
+
+    @Override
+    public CompletableFuture<?> write(LogEntryProto entry, TransactionContext context) {
+        StateMachineLogEntryProto sm = entry.getStateMachineLogEntry();
+        ByteString data = sm.getStateMachineEntry().getStateMachineData();
+        try {
+            RecordsHeader header = RecordsHeader.decode(sm.getLogData());
+            synchronized (lock) {
+                long index = entry.getIndex();
+                if (!written.isEmpty() && written.lastKey() >= index) {
+                    truncateFrom(index); // the leader re-sends entries this replica's Raft log lost
+                }
+                WrittenEntry w = judgeAndAppend(index, entry.getTerm(), header, data);
+                written.put(index, w);
+                journal.append(w);
+            }
+            return CompletableFuture.completedFuture(null);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Partition {}: writing Raft entry {} failed", log.name(), entry.getIndex(), e);
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private WrittenEntry judgeAndAppend(long index, long term, RecordsHeader h, ByteString data) {
+        if (h.problem() != null) {
+            return refused(index, h, ProduceError.INVALID_RECORD, h.problem());
+        }
+        if (h.idempotent()) {
+            ProducerStateTable.Verdict v = writtenProducers.check(h.producerId(), h.producerEpoch(), h.firstSeq(), h.lastSeq());
+            if (v instanceof ProducerStateTable.Duplicate d) {
+                return new WrittenEntry(index, WrittenEntry.Kind.DUPLICATE, ProduceError.NONE, d.firstOffset(), d.lastOffset(),
+                        h.producerId(), h.producerEpoch(), h.firstSeq(), h.lastSeq(), "");
+            }
+            if (v instanceof ProducerStateTable.Rejected r) {
+                return refused(index, h, r.error(), r.message());
+            }
+        }
+        Checks.state(data.size() == h.bytes(), "Raft entry %s carries %s bytes of batches; its header says %s", index,
+                data.size(), h.bytes());
+        ByteBuffer batches = ByteBuffer.allocate(data.size());
+        data.copyTo(batches);
+        batches.flip();
+        try {
+            if (h.batches() > 1) {
+                // validate all before appending any, so a multi-batch entry is appended whole or not at all
+                for (int pos = 0; pos < batches.limit(); pos += RecordBatchHeader.declaredSize(batches, pos)) {
+                    validator.validate(batches, pos, RecordBatchHeader.declaredSize(batches, pos), log.config().messageMaxBytes());
+                }
+            }
+            long first = -1;
+            long last = -1;
+            for (int pos = 0; pos < batches.limit(); ) {
+                int size = RecordBatchHeader.declaredSize(batches, pos);
+                batches.putInt(pos + RecordBatchHeader.PARTITION_LEADER_EPOCH_OFFSET, (int) term);
+                AppendInfo info = log.append(batches.duplicate().position(pos).limit(pos + size).slice());
+                first = first < 0 ? info.firstOffset() : first;
+                last = info.lastOffset();
+                pos += size;
+            }
+            WrittenEntry w = new WrittenEntry(index, WrittenEntry.Kind.APPENDED, ProduceError.NONE, first, last,
+                    h.producerId(), h.producerEpoch(), h.firstSeq(), h.lastSeq(), "");
+            w.recordInto(writtenProducers);
+            return w;
+        } catch (InvalidBatchException e) {
+            return refused(index, h, ProduceError.INVALID_RECORD, e.getMessage());
+        } catch (BatchTooLargeException e) {
+            return refused(index, h, ProduceError.RECORD_TOO_LARGE, e.getMessage());
+        }
+    }
+
+    private static WrittenEntry refused(long index, RecordsHeader h, ProduceError error, String message) {
+        return new WrittenEntry(index, WrittenEntry.Kind.REFUSED, error, -1, -1, h.producerId(), h.producerEpoch(),
+                h.firstSeq(), h.lastSeq(), message);
+    }
+
+    @Override
+    public CompletableFuture<Void> flush(long logIndex) {
+        try {
+            log.flush(); // outside the lock: the log has its own, and writes of later entries wait on it meanwhile
+            synchronized (lock) {
+                journal.force();
+            }
+            return CompletableFuture.completedFuture(null);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Partition {}: flushing up to Raft entry {} failed", log.name(), logIndex, e);
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Removes the entries from {@code index} on (Ratis truncated its log there). */
+    @Override
+    public CompletableFuture<Void> truncate(long index) {
+        try {
+            synchronized (lock) {
+                if (!written.isEmpty() && written.lastKey() >= index) {
+                    truncateFrom(index);
+                }
+            }
+            return CompletableFuture.completedFuture(null);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Partition {}: truncating from Raft entry {} failed", log.name(), index, e);
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void truncateFrom(long index) throws IOException {
+        TermIndex applied = getLastAppliedTermIndex();
+        long appliedIndex = applied == null ? -1 : applied.getIndex();
+        Checks.state(index > appliedIndex, "partition %s: cannot truncate from Raft entry %s, entries up to %s are applied",
+                log.name(), index, appliedIndex);
+        SortedMap<Long, WrittenEntry> tail = written.tailMap(index, true);
+        long target = -1;
+        for (WrittenEntry w : tail.values()) {
+            if (w.appended()) {
+                target = w.firstOffset();
+                break;
+            }
+        }
+        tail.clear();
+        if (target >= 0 && log.logEndOffset() > target) {
+            log.truncateTo(target);
+        }
+        writtenProducers = copy(appliedProducers);
+        for (WrittenEntry w : written.tailMap(appliedIndex, false).values()) {
+            w.recordInto(writtenProducers);
+        }
+        TermIndex snap = snapshotTermIndex;
+        journal.rewrite(written.tailMap(snap == null ? -1 : snap.getIndex(), false).values());
+        LOG.info("Partition {}: truncated from Raft entry {} (log end now {})", log.name(), index, log.logEndOffset());
+    }
+
+    @Override
+    public CompletableFuture<ByteString> read(LogEntryProto entry, TransactionContext context) {
+        if (context != null && context.getStateMachineLogEntry() != null
+                && context.getStateMachineLogEntry().hasStateMachineEntry()) {
+            ByteString pending = context.getStateMachineLogEntry().getStateMachineEntry().getStateMachineData();
+            if (!pending.isEmpty()) {
+                return CompletableFuture.completedFuture(pending);
+            }
+        }
+        WrittenEntry w;
+        synchronized (lock) {
+            w = written.get(entry.getIndex());
+        }
+        if (w == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("partition " + log.name()
+                    + " no longer holds the batch of Raft entry " + entry.getIndex()
+                    + "; a replica that needs it must install the partition log"));
+        }
+        if (!w.appended()) {
+            return CompletableFuture.completedFuture(NO_BATCH);
+        }
+        try {
+            return CompletableFuture.completedFuture(readBatches(w.firstOffset(), w.lastOffset()));
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private ByteString readBatches(long first, long last) throws IOException {
+        ByteString out = ByteString.EMPTY;
+        long next = first;
+        while (next <= last) {
+            LogSlice s = log.read(next, Integer.MAX_VALUE, last + 1);
+            Checks.state(!s.isEmpty(), "partition %s has no batch at offset %s (entry %s..%s)", log.name(), next, first, last);
+            out = out.concat(UnsafeByteOperations.unsafeWrap(s.copyBytes()));
+            next = s.nextOffset();
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- apply
 
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         ByteString data = entry.getStateMachineLogEntry().getLogData();
         ProduceReply reply;
-        if (data.isEmpty()) {
-            reply = ProduceReply.refused(ProduceError.INVALID_RECORD, "empty entry");
-        } else if (data.byteAt(0) == PartitionEntry.RECORDS) {
-            ByteBuffer writable = ByteBuffer.allocate(data.size() - 1);
-            data.substring(1).copyTo(writable);
-            reply = applyRecords(writable.flip(), entry.getTerm());
-        } else if (data.byteAt(0) == PartitionEntry.DELETE_RECORDS && data.size() == 9) {
-            reply = applyDeleteRecords(data.substring(1).asReadOnlyByteBuffer().getLong());
+        if (!data.isEmpty() && data.byteAt(0) == PartitionEntry.RECORDS) {
+            synchronized (lock) {
+                WrittenEntry w = written.get(entry.getIndex());
+                Checks.state(w != null, "partition %s: Raft entry %s is committed but was never written here", log.name(),
+                        entry.getIndex());
+                if (w.appended()) {
+                    highWatermark = w.lastOffset() + 1;
+                    w.recordInto(appliedProducers);
+                }
+                reply = w.reply();
+                updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+            }
         } else {
-            reply = ProduceReply.refused(ProduceError.INVALID_RECORD, "unknown entry type " + data.byteAt(0));
+            if (!data.isEmpty() && data.byteAt(0) == PartitionEntry.DELETE_RECORDS && data.size() == 9) {
+                reply = applyDeleteRecords(data.substring(1).asReadOnlyByteBuffer().getLong());
+            } else {
+                reply = ProduceReply.refused(ProduceError.INVALID_RECORD, "unknown entry type");
+            }
+            synchronized (lock) {
+                updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+            }
         }
-        updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.encode())));
-    }
-
-    /** Applies one or more whole batches; a single idempotent batch is judged by the producer state first. */
-    private ProduceReply applyRecords(ByteBuffer batches, long term) {
-        int count = 0;
-        boolean idempotent = false;
-        for (int pos = 0; pos < batches.limit(); count++) {
-            if (batches.limit() - pos < RecordBatchHeader.HEADER_SIZE) {
-                return ProduceReply.refused(ProduceError.INVALID_RECORD, (batches.limit() - pos) + " trailing bytes are no batch");
-            }
-            int size = RecordBatchHeader.declaredSize(batches, pos);
-            if (size < RecordBatchHeader.HEADER_SIZE || size > batches.limit() - pos) {
-                return ProduceReply.refused(ProduceError.INVALID_RECORD, "batch at byte " + pos + " declares " + size + " bytes");
-            }
-            idempotent |= batches.getLong(pos + RecordBatchHeader.PRODUCER_ID_OFFSET) >= 0;
-            batches.putInt(pos + RecordBatchHeader.PARTITION_LEADER_EPOCH_OFFSET, (int) term);
-            pos += size;
-        }
-        if (count == 1 && idempotent) {
-            return applyIdempotent(batches);
-        }
-        if (idempotent) {
-            return ProduceReply.refused(ProduceError.INVALID_RECORD, "an idempotent produce carries exactly one batch; got " + count);
-        }
-        long first = -1;
-        long last = -1;
-        for (int pos = 0; pos < batches.limit(); ) {
-            int size = RecordBatchHeader.declaredSize(batches, pos);
-            ProduceReply r = append(batches.duplicate().position(pos).limit(pos + size).slice());
-            if (r.error() != ProduceError.NONE) {
-                return r;
-            }
-            first = first < 0 ? r.firstOffset() : first;
-            last = r.lastOffset();
-            pos += size;
-        }
-        return ProduceReply.appended(first, last, false);
-    }
-
-    private ProduceReply applyIdempotent(ByteBuffer batch) {
-        long pid = batch.getLong(RecordBatchHeader.PRODUCER_ID_OFFSET);
-        short epoch = batch.getShort(RecordBatchHeader.PRODUCER_EPOCH_OFFSET);
-        int firstSeq = batch.getInt(RecordBatchHeader.BASE_SEQUENCE_OFFSET);
-        int lastSeq = firstSeq + RecordBatchHeader.lastOffsetDelta(batch, 0);
-        ProducerStateTable.Verdict verdict = producers.check(pid, epoch, firstSeq, lastSeq);
-        if (verdict instanceof ProducerStateTable.Duplicate d) {
-            return ProduceReply.appended(d.firstOffset(), d.lastOffset(), true);
-        }
-        if (verdict instanceof ProducerStateTable.Rejected r) {
-            return ProduceReply.refused(r.error(), r.message());
-        }
-        ProduceReply reply = append(batch);
-        if (reply.error() == ProduceError.NONE) {
-            producers.record(pid, epoch, firstSeq, lastSeq, reply.firstOffset(), reply.lastOffset());
-        }
-        return reply;
-    }
-
-    private ProduceReply append(ByteBuffer batch) {
-        try {
-            AppendInfo info = log.append(batch);
-            return ProduceReply.appended(info.firstOffset(), info.lastOffset(), false);
-        } catch (InvalidBatchException e) {
-            return ProduceReply.refused(ProduceError.INVALID_RECORD, e.getMessage());
-        } catch (BatchTooLargeException e) {
-            return ProduceReply.refused(ProduceError.RECORD_TOO_LARGE, e.getMessage());
-        } catch (LogOfflineException | LogClosedException e) {
-            return ProduceReply.refused(ProduceError.STORAGE_ERROR, e.getMessage());
-        }
     }
 
     /** DeleteRecords up to {@code offset} (-1: the high watermark); the reply's first offset is the new log start. */
     private ProduceReply applyDeleteRecords(long offset) {
-        long end;
-        try {
-            end = log.logEndOffset();
-        } catch (LogOfflineException | LogClosedException e) {
-            return ProduceReply.refused(ProduceError.STORAGE_ERROR, e.getMessage());
-        }
-        long target = offset < 0 ? end : offset;
-        if (target > end || target < 0) {
+        long hw = highWatermark;
+        long target = offset < 0 ? hw : offset;
+        if (target > hw || target < 0) {
             return ProduceReply.refused(ProduceError.OFFSET_OUT_OF_RANGE, "cannot delete records before " + offset
-                    + ": the high watermark is " + end);
+                    + ": the high watermark is " + hw);
         }
         try {
             long start = log.deleteRecordsBefore(target);
@@ -257,38 +459,76 @@ public final class PartitionStateMachine extends BaseStateMachine {
         events.leaderChanged(newLeaderId, term);
     }
 
-    /** The high watermark: every applied batch is committed. */
+    /** The high watermark: the end of the last committed, applied entry; nothing at or above it is served. */
     public long highWatermark() {
-        return log.logEndOffset();
+        return highWatermark;
     }
 
     public PartitionLog log() {
         return log;
     }
 
+    // ---------------------------------------------------------------- snapshots
+
     /**
-     * Records (applied term and index, log end, producer state) in the log's state blob and flushes the log.
-     * A log that went offline (or was closed under a dying node) records nothing: the last recorded state stays,
-     * so after a restart Ratis replays everything since, and the Raft log is not purged past it.
+     * Records (applied term and index, high watermark, producer state, the outcomes of applied entries a peer
+     * may still ask for) in the log's state blob, fsyncs the log and rewrites the journal to the entries after
+     * it. A log that went offline (or was closed under a dying node) records nothing: the last recorded state
+     * stays, so after a restart everything since is replayed, and the Raft log is not purged past it.
      */
     @Override
     public long takeSnapshot() {
-        TermIndex applied = getLastAppliedTermIndex();
-        if (applied == null || applied.getIndex() < 0) {
+        synchronized (lock) {
+            TermIndex applied = getLastAppliedTermIndex();
+            if (applied == null || applied.getIndex() < 0) {
+                return -1;
+            }
+            TermIndex previous = snapshotTermIndex;
+            long keepFrom = Math.min(lowestPeerCommitIndex(), applied.getIndex() + 1);
+            try {
+                SortedMap<Long, WrittenEntry> kept = keepFrom > applied.getIndex() ? new TreeMap<>()
+                        : written.subMap(keepFrom, true, applied.getIndex(), true);
+                byte[] state = appliedProducers.encode();
+                ByteBuffer blob = ByteBuffer.allocate(1 + 8 + 8 + 8 + state.length + 4 + kept.size() * WrittenEntry.BYTES)
+                        .put(BLOB_VERSION).putLong(applied.getTerm()).putLong(applied.getIndex()).putLong(highWatermark)
+                        .put(state).putInt(kept.size());
+                kept.values().forEach(e -> e.writeTo(blob));
+                log.setStateBlob(blob.array());
+                log.flushWithState();
+                snapshotTermIndex = applied;
+                written.headMap(keepFrom).clear();
+                journal.rewrite(written.tailMap(applied.getIndex(), false).values());
+            } catch (IOException | LogOfflineException | LogClosedException e) {
+                LOG.warn("Partition {}: no snapshot at index {}: {}", log.name(), applied.getIndex(), e.getMessage());
+                return previous == null ? -1 : previous.getIndex();
+            }
+            return applied.getIndex();
+        }
+    }
+
+    /** The lowest commit index any member reported: Ratis purges its log no further, so peers may ask for more. */
+    private long lowestPeerCommitIndex() {
+        long min = Long.MAX_VALUE;
+        try {
+            RaftServer server = getServer().getNow(null);
+            if (server != null) {
+                for (CommitInfoProto c : server.getDivision(getGroupId()).getCommitInfos()) {
+                    min = Math.min(min, c.getCommitIndex());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
             return -1;
         }
-        TermIndex previous = snapshotTermIndex;
-        try {
-            byte[] state = producers.encode();
-            byte[] blob = ByteBuffer.allocate(1 + 8 + 8 + 8 + state.length).put(BLOB_VERSION).putLong(applied.getTerm())
-                    .putLong(applied.getIndex()).putLong(log.logEndOffset()).put(state).array();
-            log.setStateBlob(blob);
-            log.flush();
-        } catch (LogOfflineException | LogClosedException e) {
-            LOG.warn("Partition {}: no snapshot at index {}: {}", log.name(), applied.getIndex(), e.getMessage());
-            return previous == null ? -1 : previous.getIndex();
+        return min == Long.MAX_VALUE ? -1 : min;
+    }
+
+    @Override
+    public void close() throws IOException {
+        synchronized (lock) {
+            if (journal != null) {
+                journal.close();
+            }
         }
-        snapshotTermIndex = applied;
-        return applied.getIndex();
+        super.close();
     }
 }

@@ -93,6 +93,7 @@ class PartitionReplicationTest {
         GrpcConfigKeys.Server.setPort(props, Integer.parseInt(peers.get(id - 1).getAddress().split(":")[1]));
         RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Log.StateMachineData.setCachingEnabled(props, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, 40);
         RaftServer server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf("r" + id))
@@ -138,6 +139,21 @@ class PartitionReplicationTest {
         }
     }
 
+    /** The Raft log keeps each records entry's header only; the batch bytes went into the partition log. */
+    private void assertBatchesStayOutOfTheRaftLog(RaftServer server) throws Exception {
+        org.apache.ratis.server.raftlog.RaftLog raftLog = server.getDivision(groupId).getRaftLog();
+        int records = 0;
+        for (long i = raftLog.getStartIndex(); i <= raftLog.getLastEntryTermIndex().getIndex(); i++) {
+            org.apache.ratis.proto.RaftProtos.LogEntryProto e = raftLog.get(i);
+            if (e != null && e.hasStateMachineLogEntry()) {
+                records++;
+                assertTrue(e.getSerializedSize() < 200, "entry " + i + " is " + e.getSerializedSize() + " bytes in the Raft log");
+                assertTrue(e.getStateMachineLogEntry().getStateMachineEntry().getStateMachineData().isEmpty());
+            }
+        }
+        assertTrue(records > 0, "some records entries are still in the Raft log to check");
+    }
+
     private int leader() throws IOException {
         for (Map.Entry<Integer, Replica> r : replicas.entrySet()) {
             if (r.getValue().server().getDivision(groupId).getInfo().isLeader()) {
@@ -175,6 +191,7 @@ class PartitionReplicationTest {
         for (Replica r : replicas.values()) {
             assertArrayEquals(reference, bytes(r.log()), "replicas hold byte-identical segments");
         }
+        assertBatchesStayOutOfTheRaftLog(replicas.get(1).server());
 
         int oldLeader = leader();
         assertTrue(oldLeader > 0);
