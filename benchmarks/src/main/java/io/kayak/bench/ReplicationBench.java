@@ -296,8 +296,9 @@ public final class ReplicationBench {
     private void idle(int partitions, int seconds) throws Exception {
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        System.out.printf("| partitions (RF=3) | CPU per node, %% of one core | heap used after GC, MiB (3 nodes) | threads (3 nodes) |%n");
-        System.out.printf("|---|---|---|---|%n");
+        System.out.printf("| partitions (RF=3) | CPU per node, %% of one core | heap used after GC, MiB (3 nodes) | threads (3 nodes)"
+                + " | top thread roles, %% of one core (3 nodes) |%n");
+        System.out.printf("|---|---|---|---|---|%n");
         idleSample(os, memory, 0, seconds);
         int topics = Math.max(1, partitions / 10);
         for (int t = 0; t < topics; t++) {
@@ -315,15 +316,40 @@ public final class ReplicationBench {
         idleSample(os, memory, partitions, seconds);
     }
 
+    /** CPU time of every live thread, by role: the thread name with group ids and numbers taken out. */
+    private static Map<String, Long> cpuByRole() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new HashMap<>();
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t == null) {
+                continue;
+            }
+            long cpu = threads.getThreadCpuTime(t.getThreadId());
+            String role = t.getThreadName().replaceAll("group-[0-9A-F]+", "group-*").replaceAll("\\d+", "#");
+            out.merge(role, Math.max(0, cpu), Long::sum);
+        }
+        return out;
+    }
+
     private void idleSample(OperatingSystemMXBean os, MemoryMXBean memory, int partitions, int seconds) {
+        Map<String, Long> roles0 = cpuByRole();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(seconds));
         double cpu = (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - t0);
+        Map<String, Long> roles1 = cpuByRole();
+        List<Map.Entry<String, Long>> top = new ArrayList<>();
+        roles1.forEach((role, ns) -> top.add(Map.entry(role, ns - roles0.getOrDefault(role, 0L))));
+        top.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+        StringBuilder roles = new StringBuilder();
+        for (int i = 0; i < Math.min(6, top.size()); i++) {
+            roles.append(String.format("%s%s %.1f%%", i == 0 ? "" : ", ", top.get(i).getKey(),
+                    top.get(i).getValue() * 100.0 / (System.nanoTime() - t0)));
+        }
         System.gc();
         long heap = memory.getHeapMemoryUsage().getUsed();
-        System.out.printf("| %d | %.1f | %.0f | %d |%n", partitions, cpu / 3 * 100, heap / 1048576.0,
-                ManagementFactory.getThreadMXBean().getThreadCount());
+        System.out.printf("| %d | %.1f | %.0f | %d | %s |%n", partitions, cpu / 3 * 100, heap / 1048576.0,
+                ManagementFactory.getThreadMXBean().getThreadCount(), roles);
     }
 
     private void failover(int runs, int partitions) throws Exception {
