@@ -43,6 +43,8 @@ class PartitionGroupsTest {
         assertEquals("h2:9393", preferred.getAddress());
         assertEquals(PartitionGroups.PREFERRED_PRIORITY, preferred.getPriority());
         assertEquals(PartitionGroups.OTHER_PRIORITY, g.getPeer(PartitionGroups.peerId(3)).getPriority());
+        assertEquals(java.util.Set.of(1, 2, 3), g.getPeers().stream().map(p -> PartitionGroups.nodeId(p.getId()))
+                .collect(java.util.stream.Collectors.toSet()), "every replica is a peer");
         assertEquals(2, PartitionGroups.nodeId(preferred.getId()));
         assertEquals(-1, PartitionGroups.nodeId(null));
     }

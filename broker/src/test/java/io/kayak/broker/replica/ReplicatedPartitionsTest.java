@@ -143,8 +143,8 @@ class ReplicatedPartitionsTest {
             assertEquals(expected, order, "partition " + p + ": every acknowledged batch exactly once, in order");
             assertEquals(offsets.get(p), logOffsets, "partition " + p + ": at the offsets it was acknowledged with");
         }
-        await("ISRs full again and preferred leaders restored", 60, () -> cluster.everyImage(i -> i.topic(topic).orElseThrow()
-                .partitions().stream().allMatch(p -> p.isr().size() == 3 && p.leader() == p.replicas().get(0))));
+        await("ISRs full again", 60, () -> cluster.everyImage(i -> i.topic(topic).orElseThrow()
+                .partitions().stream().allMatch(p -> p.isr().size() == 3)));
     }
 
     /** Rethrows the failure of any appender that stopped early, so the test reports why, not just that it stalled. */
