@@ -207,7 +207,8 @@ public final class KayakConfig {
         return v;
     }
 
-    private static long longValue(Map<String, String> props, String key, long def, long min, long max) {
+    /** Reads an integer key: {@code def} when absent, else it must parse and lie in [min, max] (the message names the key). */
+    public static long longValue(Map<String, String> props, String key, long def, long min, long max) {
         String raw = props.get(key);
         if (raw == null) {
             return def;

@@ -85,8 +85,8 @@ final class Replica {
 
     /** The assigned replicas of this partition in an image; empty if the topic (this incarnation) is gone. */
     static List<Integer> assigned(io.kayak.metadata.MetadataImage image, UUID topicId, int partition) {
-        return image.topic(partition >= 0 ? topicId : null)
-                .filter(t -> partition < t.partitions().size())
+        return image.topic(topicId)
+                .filter(t -> partition >= 0 && partition < t.partitions().size())
                 .map(t -> t.partitions().get(partition).replicas())
                 .orElse(List.of());
     }

@@ -1,5 +1,6 @@
 package io.kayak.broker.replica;
 
+import io.kayak.broker.config.KayakConfig;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -68,7 +69,7 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
                 throw new IllegalArgumentException(LISTENER + " must be host:port; got '" + listener + "'");
             }
             host = listener.substring(0, colon).trim();
-            port = (int) number(LISTENER, listener.substring(colon + 1), 1, 65_535);
+            port = (int) KayakConfig.longValue(Map.of(LISTENER, listener.substring(colon + 1)), LISTENER, 0, 1, 65_535);
         }
         Path dir = props.containsKey(DIR) ? Path.of(props.get(DIR)) : defaultDir;
         return new ReplicationConfig(host, port, dir,
@@ -80,21 +81,7 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
     }
 
     private static long value(Map<String, String> props, String key, long def, long min) {
-        String raw = props.get(key);
-        return raw == null ? def : number(key, raw, min, Long.MAX_VALUE);
-    }
-
-    private static long number(String key, String raw, long min, long max) {
-        long v;
-        try {
-            v = Long.parseLong(raw.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer; got '" + raw + "'", e);
-        }
-        if (v < min || v > max) {
-            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + "; got " + v);
-        }
-        return v;
+        return KayakConfig.longValue(props, key, def, min, Long.MAX_VALUE);
     }
 
     public String address() {

@@ -103,6 +103,18 @@ class PartitionReplicationTest {
         replicas.put(id, new Replica(dir, log, server));
     }
 
+    /** Three members on ephemeral ports, and a client of the group. */
+    private void startGroup() throws IOException {
+        for (int id = 1; id <= 3; id++) {
+            peers.add(RaftPeer.newBuilder().setId("r" + id).setAddress("127.0.0.1:" + freePort()).build());
+        }
+        for (int id = 1; id <= 3; id++) {
+            start(id);
+        }
+        client = RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(groupId, peers)).setProperties(new RaftProperties())
+                .build();
+    }
+
     private static ByteBuffer batch(int seq, int records) {
         SimpleRecord[] rs = new SimpleRecord[records];
         for (int i = 0; i < records; i++) {
@@ -165,14 +177,7 @@ class PartitionReplicationTest {
 
     @Test
     void replicasAssignTheSameOffsetsAndStayByteIdenticalAcrossALeaderChange() throws Exception {
-        for (int id = 1; id <= 3; id++) {
-            peers.add(RaftPeer.newBuilder().setId("r" + id).setAddress("127.0.0.1:" + freePort()).build());
-        }
-        for (int id = 1; id <= 3; id++) {
-            start(id);
-        }
-        client = RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(groupId, peers)).setProperties(new RaftProperties())
-                .build();
+        startGroup();
 
         int seq = 0;
         long expected = 0;
@@ -226,14 +231,7 @@ class PartitionReplicationTest {
 
     @Test
     void multiBatchEntriesDeleteRecordsAndBadEntriesAreJudgedAlikeOnEveryReplica() throws Exception {
-        for (int id = 1; id <= 3; id++) {
-            peers.add(RaftPeer.newBuilder().setId("r" + id).setAddress("127.0.0.1:" + freePort()).build());
-        }
-        for (int id = 1; id <= 3; id++) {
-            start(id);
-        }
-        client = RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(groupId, peers)).setProperties(new RaftProperties())
-                .build();
+        startGroup();
         ByteBuffer two = ByteBuffer.allocate(plainBatch("a").remaining() + plainBatch("bb").remaining())
                 .put(plainBatch("a")).put(plainBatch("bb")).flip();
         assertEquals(new ProduceReply(ProduceError.NONE, 0, 1, false, ""), send(two), "two plain batches in one entry");
