@@ -290,6 +290,38 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Empties the log and restarts it at {@code offset}: every segment and index entry goes, and the log start
+     * and end both become {@code offset}. For a replica whose data lies below its leader's log start, so that
+     * what it lacks no longer exists anywhere. Durable on return; after a crash part-way the loader finds
+     * either the old segments or the new empty one, never a mix the index does not describe.
+     */
+    public synchronized void truncateFullyAndStartAt(long offset) {
+        checkUsable();
+        Checks.argument(offset >= 0, "cannot restart %s at negative offset %s", name, offset);
+        try {
+            index.removeFrom(0);
+            for (Segment s : new ArrayList<>(segments.values())) {
+                segments.remove(s.baseOffset());
+                s.seal();
+                s.deleteFile();
+                retire.accept(s);
+            }
+            active = Segment.create(dir, offset, config.segmentWriteMode(), config.segmentBytes());
+            segments.put(offset, active);
+            logStartOffset = offset;
+            nextOffset = offset;
+            recoveryPoint = offset;
+            maxTimestampSoFar = -1;
+            dirDirty = true;
+            flushLocked();
+            writeState();
+            index.sync();
+        } catch (IOException | LogOfflineException e) {
+            throw goOffline("restarting at offset " + offset, e);
+        }
+    }
+
     private long segmentMaxTimestamp(Segment segment, long endExclusive) {
         long max = -1;
         for (boolean found = index.ceilingBatch(segment.baseOffset(), entry);

@@ -298,6 +298,28 @@ class PartitionLogTest {
     }
 
     @Test
+    void truncateFullyAndStartAtEmptiesTheLogAndSurvivesACrash() throws IOException {
+        int batchSize = Batches.of(3, VALUE, 0, TS).remaining();
+        PartitionLog log = context(SegmentWriteMode.CHANNEL).with(LogConfig.SEGMENT_BYTES, 2 * batchSize)
+                .with(LogConfig.MESSAGE_MAX_BYTES, batchSize).open();
+        appendAll(log, 3, 3, 3, 3, 3); // segments 0, 6, 12
+        log.truncateFullyAndStartAt(40);
+        assertEquals(40, log.logStartOffset());
+        assertEquals(40, log.logEndOffset());
+        assertEquals(List.of(40L), log.segmentBaseOffsets());
+        assertThrows(OffsetOutOfRangeException.class, () -> log.read(12, 1024, Long.MAX_VALUE));
+        assertEquals(null, log.offsetForTimestamp(0), "no timestamp entry of the removed batches is left");
+
+        PartitionLog crashed = ctx.crashAndReopen();
+        assertEquals(40, crashed.logStartOffset(), "the restart is durable when the call returns");
+        assertEquals(40, crashed.logEndOffset());
+        appendAll(crashed, 2);
+        assertDenseValues(readAll(crashed, 40), 40);
+        crashed.truncateFullyAndStartAt(10);
+        assertEquals(10, crashed.logEndOffset(), "an empty restart may also move the start back (a truncated follower)");
+    }
+
+    @Test
     void deleteRecordsBeforeAdvancesTheStartAndDropsWholeSegments() throws IOException {
         int batchSize = Batches.of(3, VALUE, 0, TS).remaining();
         PartitionLog log = context(SegmentWriteMode.CHANNEL).with(LogConfig.SEGMENT_BYTES, 2 * batchSize)

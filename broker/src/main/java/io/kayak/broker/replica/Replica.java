@@ -1,13 +1,11 @@
 package io.kayak.broker.replica;
 
-import io.kayak.log.LogConfig;
 import io.kayak.log.LogDir;
 import io.kayak.log.PartitionLog;
 import io.kayak.log.replication.PartitionStateMachine;
 import io.kayak.log.replication.ReplicaEvents;
 import io.kayak.metadata.TopicPartition;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.ratis.protocol.RaftGroupId;
 
@@ -20,15 +18,6 @@ import org.apache.ratis.protocol.RaftGroupId;
  * deletes the log after the group is gone.
  */
 final class Replica {
-    /** Kafka topic-level config names and the log keys they override. */
-    private static final Map<String, String> TOPIC_KEYS = Map.of(
-            "retention.ms", LogConfig.RETENTION_MS,
-            "retention.bytes", LogConfig.RETENTION_BYTES,
-            "segment.bytes", LogConfig.SEGMENT_BYTES,
-            "segment.ms", LogConfig.ROLL_MS,
-            "max.message.bytes", LogConfig.MESSAGE_MAX_BYTES,
-            "file.delete.delay.ms", LogConfig.FILE_DELETE_DELAY_MS);
-
     final TopicPartition partition;
     final UUID topicId;
     final RaftGroupId groupId;
@@ -49,22 +38,6 @@ final class Replica {
     /** The log directory name of a partition, as Kafka names it. */
     static String logName(TopicPartition tp) {
         return tp.topic() + "-" + tp.partition();
-    }
-
-    /**
-     * The node's log settings with the topic's overrides applied, fsyncing only when the state machine
-     * records a snapshot: until then the Raft log holds every applied batch and replays it after a crash.
-     */
-    static LogConfig logConfig(LogConfig node, Map<String, String> topicConfigs) {
-        Map<String, String> m = node.toMap();
-        for (Map.Entry<String, String> e : topicConfigs.entrySet()) {
-            String key = TOPIC_KEYS.get(e.getKey());
-            if (key != null) {
-                m.put(key, e.getValue());
-            }
-        }
-        m.put(LogConfig.FLUSH_POLICY, "never");
-        return LogConfig.from(m);
     }
 
     PartitionStateMachine newStateMachine() {

@@ -1,5 +1,6 @@
 package io.kayak.broker.replica;
 
+import io.kayak.broker.topic.TopicConfigs;
 import io.kayak.log.LogConfig;
 import io.kayak.log.LogDir;
 import io.kayak.log.PartitionLog;
@@ -65,6 +66,8 @@ public final class ReplicaManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaManager.class);
     /** Room for one entry's framing beyond the largest batch the log accepts. */
     private static final int ENTRY_OVERHEAD_BYTES = 64 << 10;
+    /** Raft log segment size of a partition group: its entries are small headers (the batches go to the partition log). */
+    private static final long RAFT_SEGMENT_BYTES = 1L << 20;
 
     private final int nodeId;
     private final ReplicationConfig config;
@@ -178,8 +181,12 @@ public final class ReplicaManager implements AutoCloseable {
         // Batches go to the partition log (DataApi); keep them out of Ratis's entry cache too: the state machine
         // serves them to followers from the pending transaction or the segments (page cache).
         RaftServerConfigKeys.Log.StateMachineData.setCachingEnabled(p, true);
-        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(16L << 20));
-        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(1L << 20));
+        // Ratis purges whole segments, and the state machine keeps every entry's outcome until its segment is
+        // purged: small segments bound that memory. A follower that needs purged entries is told to install the
+        // partition log from the leader (notification mode: Ratis has no snapshot files to send).
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(RAFT_SEGMENT_BYTES));
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, false);
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(RAFT_SEGMENT_BYTES));
         return p;
     }
 
@@ -248,7 +255,7 @@ public final class ReplicaManager implements AutoCloseable {
         String name = Replica.logName(a.partition);
         LogDir dir = logDirs.stream().filter(d -> d.log(name) != null).findFirst()
                 .orElseGet(() -> logDirs.stream().min(Comparator.comparingInt(d -> d.logs().size())).orElseThrow());
-        LogConfig wanted = Replica.logConfig(logConfig, a.configs);
+        LogConfig wanted = TopicConfigs.logConfig(logConfig, a.configs);
         PartitionLog existing = dir.log(name);
         if (existing != null && !existing.config().toMap().equals(wanted.toMap())) {
             dir.closeLog(name); // opened by the log dir with the node defaults; reopen with the topic's settings

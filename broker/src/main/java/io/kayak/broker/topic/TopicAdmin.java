@@ -43,10 +43,12 @@ public final class TopicAdmin {
      * @param partitions        -1 for {@code num.partitions}; ignored when {@code assignment} is given
      * @param replicationFactor -1 for {@code default.replication.factor}; ignored when {@code assignment} is given
      * @param assignment        explicit replica lists, preferred leader first, or null to assign automatically
-     * @throws MetadataRejectedException for an invalid or existing topic, or an impossible assignment
+     * @throws MetadataRejectedException for an invalid or existing topic,, an impossible assignment, or configs
+     *                                   a replica would refuse ({@code INVALID_CONFIG})
      */
     public UUID createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs,
                             List<List<Integer>> assignment) {
+        TopicConfigs.validate(config.logConfig(), configs);
         UUID id = UUID.randomUUID();
         List<List<Integer>> replicas = assignment != null ? assignment
                 : assign(partitions < 0 ? config.numPartitions() : partitions,

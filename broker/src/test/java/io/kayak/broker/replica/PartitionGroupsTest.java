@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kayak.broker.topic.TopicConfigs;
 import io.kayak.log.LogConfig;
 import io.kayak.metadata.BrokerRegistration;
 import io.kayak.metadata.Endpoint;
@@ -58,11 +59,11 @@ class PartitionGroupsTest {
 
     @Test
     void topicConfigsOverrideTheNodeLogSettingsAndReplicasNeverFsyncPerAppend() {
-        LogConfig c = Replica.logConfig(LogConfig.defaults(), Map.of("retention.ms", "1234", "segment.bytes", "2097152",
+        LogConfig c = TopicConfigs.logConfig(LogConfig.defaults(), Map.of("retention.ms", "1234", "segment.bytes", "2097152",
                 "cleanup.policy", "delete"));
         assertEquals(1234, c.retentionMs());
         assertEquals(2_097_152, c.segmentBytes());
         assertEquals(io.kayak.log.FlushPolicy.NEVER, c.flushPolicy());
-        assertTrue(Replica.logConfig(LogConfig.defaults(), Map.of()).retentionMs() > 0);
+        assertTrue(TopicConfigs.logConfig(LogConfig.defaults(), Map.of()).retentionMs() > 0);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kayak.log.PartitionLog;
 import io.kayak.metadata.PartitionImage;
 import io.kayak.network.service.AppendResult;
 import io.kayak.network.service.PartitionError;
@@ -216,5 +217,55 @@ class ReplicatedPartitionsTest {
         assertFalse(cluster.servers.get(3).replicaManager().hostedPartitions().stream().anyMatch(tp -> tp.topic().equals("doomed")));
         await("the kept topic still works on node 3", 60, () -> cluster.ready("kept", 1));
         assertEquals(PartitionError.NONE, cluster.appendWithRetries(new TopicPartition("kept", 0), batch(6, 0), 30).error());
+    }
+
+    @Test
+    void aReplicaDownWhileRetentionDeletedWhatItLacksRestartsItsLogAtTheLeadersLogStart() throws Exception {
+        cluster = new ReplicatedCluster(tmp, Map.of("log.retention.check.interval.ms", "100"));
+        cluster.startAll();
+        await("3 brokers registered", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3));
+        cluster.servers.get(1).topicAdmin().createTopic("aging", 1, 3,
+                Map.of("segment.bytes", "1024", "max.message.bytes", "512", "retention.bytes", "2048"), null);
+        await("the topic hosted", 60, () -> cluster.ready("aging", 1));
+        TopicPartition tp = new TopicPartition("aging", 0);
+        long pid = 77;
+        int batchNo = 0;
+        for (; batchNo < 3; batchNo++) {
+            assertEquals(PartitionError.NONE, cluster.appendWithRetries(tp, batch(pid, batchNo), 30).error());
+        }
+        int leader = cluster.partition("aging", 0).orElseThrow().leader();
+        int down = leader == 1 ? 2 : 1;
+        long downEnd = cluster.log(down, "aging", 0).logEndOffset();
+        cluster.stop(down);
+        for (; batchNo < 80; batchNo++) {
+            assertEquals(PartitionError.NONE, cluster.appendWithRetries(tp, batch(pid, batchNo), 30).error());
+        }
+        await("retention deletes what the stopped replica lacks", 60, () -> cluster.servers.keySet().stream()
+                .allMatch(n -> cluster.log(n, "aging", 0).logStartOffset() > downEnd));
+
+        cluster.start(down);
+        long end = 80L * RECORDS_PER_BATCH;
+        await("the returning replica reaches the log end", 60, () -> cluster.servers.get(down).replicaManager() != null
+                && cluster.log(down, "aging", 0) != null && cluster.log(down, "aging", 0).logEndOffset() == end);
+        PartitionLog returned = cluster.log(down, "aging", 0);
+        assertTrue(returned.logStartOffset() > downEnd, "it restarted past the deleted batches at " + returned.logStartOffset());
+        for (int n : cluster.servers.keySet()) {
+            PartitionLog other = cluster.log(n, "aging", 0);
+            long from = Math.max(other.logStartOffset(), returned.logStartOffset());
+            assertArrayEquals(bytesFrom(other, from), bytesFrom(returned, from), "node " + n + " and the returned replica agree");
+        }
+        AppendResult next = cluster.appendWithRetries(tp, batch(pid, batchNo), 30);
+        assertEquals(end, next.baseOffset(), "appends continue densely");
+    }
+
+    private static byte[] bytesFrom(PartitionLog log, long from) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (long next = from; next < log.logEndOffset(); ) {
+            io.kayak.log.LogSlice s = log.read(next, 1 << 20, Long.MAX_VALUE);
+            ByteBuffer b = s.copyBytes();
+            out.write(b.array(), b.arrayOffset(), b.remaining());
+            next = s.nextOffset();
+        }
+        return out.toByteArray();
     }
 }

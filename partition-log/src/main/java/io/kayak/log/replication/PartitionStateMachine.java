@@ -12,12 +12,19 @@ import io.kayak.log.batch.RecordBatchHeader;
 import io.kayak.log.internal.Checks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import io.kayak.log.OffsetOutOfRangeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -61,23 +68,35 @@ import org.slf4j.LoggerFactory;
  * applied producer state and answers the client with the outcome decided at write time. Nothing at or above
  * the high watermark is ever served. DeleteRecords entries carry no data and act at apply time.
  *
- * <p><b>Durable state</b>: at each Ratis snapshot the log's state blob records (applied term and index, high
- * watermark, applied producer state, the offsets of applied entries followers may still ask for) and the log
- * is fsynced; the journal is then rewritten to the entries after the snapshot. On start, the journal's
- * entries are re-attached to the log tail after the recorded high watermark, and the part of the tail no
- * journal record covers (written, never made durable in the Raft log) is cut off. Ratis then replays the
- * applies after the recorded index, and the leader re-sends anything the Raft log lost.
+ * <p><b>Durable state</b>: at each Ratis snapshot the log's state blob records a {@link RecordedState} (applied
+ * term and index, high watermark, applied producer state) and the log is fsynced; the journal is then rewritten
+ * to the outcomes of the entries still in the Raft log (a follower may ask for any of them). On start, the
+ * journal's entries above the recorded index are re-attached to the log tail after the recorded high watermark,
+ * and the part of the tail no journal record covers (written, never made durable in the Raft log) is cut off.
+ * Ratis then replays the applies after the recorded index, and the leader re-sends anything the Raft log lost.
+ *
+ * <p><b>Catching up past the leader's log start</b>: an entry whose batches the leader's retention deleted is
+ * sent as a GONE marker with the leader's outcome; the follower records it and restarts its log after those
+ * offsets. A follower that needs entries the leader purged is told so by Ratis (install notification mode) and
+ * installs the leader's committed log and recorded state ({@link LogInstall}), answering the leader's side of
+ * that through {@link #query}.
  *
  * <p>Thread model: write, truncate and read come from Ratis's log threads, apply and snapshots from its
- * state machine updater; all state is guarded by one lock. The log belongs to the creator, which closes it
+ * state machine updater, queries from its server threads, an install runs on a thread of its own; all state is
+ * guarded by one lock, which an install holds only while it applies the downloaded file. The log belongs to the creator, which closes it
  * after the Ratis server; the journal belongs to this state machine.
  */
 public final class PartitionStateMachine extends BaseStateMachine implements StateMachine.DataApi {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionStateMachine.class);
-    private static final byte BLOB_VERSION = 2;
     private static final String JOURNAL = "raft/entries.journal";
     /** What a follower is sent for an entry whose write appended nothing (duplicate or refusal). */
     private static final ByteString NO_BATCH = UnsafeByteOperations.unsafeWrap(new byte[] {0});
+    /**
+     * Leads what a follower is sent for an entry whose batches the leader's retention deleted: the marker byte and
+     * the leader's {@link WrittenEntry}. Shorter than any record batch, so never mistaken for one.
+     */
+    private static final byte GONE = 2;
+    private static final int GONE_BYTES = 1 + WrittenEntry.BYTES;
 
     private final PartitionLog log;
     private final ReplicaEvents events;
@@ -140,13 +159,21 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
         synchronized (lock) {
+            Path ready = log.dir().resolve(LogInstall.READY);
+            if (Files.exists(ready)) {
+                LOG.info("Partition {}: finishing the log install interrupted by the last stop", log.name());
+                LogInstall.apply(ready, log);
+                Files.deleteIfExists(log.dir().resolve(JOURNAL));
+            }
             journal = EntryJournal.open(log.dir().resolve(JOURNAL));
-            long recordedIndex = readBlob();
+            long recordedIndex = restoreRecordedState();
             long cursor = highWatermark;
             writtenProducers = copy(appliedProducers);
             List<WrittenEntry> kept = new ArrayList<>();
             for (WrittenEntry e : journal.readAll()) {
                 if (e.index() <= recordedIndex) {
+                    written.put(e.index(), e); // applied: kept only to serve followers
+                    kept.add(e);
                     continue;
                 }
                 if (e.appended() && (e.firstOffset() != cursor || e.lastOffset() >= log.logEndOffset())) {
@@ -161,45 +188,36 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
                 written.put(e.index(), e);
                 kept.add(e);
             }
-            if (log.logEndOffset() > cursor) {
-                log.truncateTo(cursor); // written after the last journal record: the Raft log does not have it durably
+            // Written after the last journal record: the Raft log does not have it durably. (Below the log start,
+            // the log was restarted past batches the leader no longer has; those entries come again as GONE.)
+            if (log.logEndOffset() > cursor && cursor >= log.logStartOffset()) {
+                log.truncateTo(cursor);
             }
             journal.rewrite(kept);
         }
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
     }
 
     /** Restores the recorded state; returns the recorded Raft index, or -1 when nothing was recorded. */
-    private long readBlob() throws IOException {
-        byte[] blob = log.stateBlob();
-        if (blob.length == 0) {
+    private long restoreRecordedState() throws IOException {
+        RecordedState s = RecordedState.decode(log.stateBlob(), log.name());
+        if (s == null) {
             highWatermark = log.logStartOffset();
             appliedProducers = new ProducerStateTable();
             return -1;
         }
-        ByteBuffer b = ByteBuffer.wrap(blob);
-        byte version = b.get();
-        if (version != BLOB_VERSION) {
-            throw new IOException("partition " + log.name() + " has replication state version " + version
-                    + "; this build reads " + BLOB_VERSION);
+        if (s.highWatermark() > log.logEndOffset()) {
+            throw new IOException("partition " + log.name() + " recorded high watermark " + s.highWatermark()
+                    + " but its log ends at " + log.logEndOffset() + ": committed data was lost on this disk; remove this"
+                    + " replica's directories so it is rebuilt from the leader");
         }
-        long term = b.getLong();
-        long index = b.getLong();
-        long hw = b.getLong();
-        appliedProducers = ProducerStateTable.decode(b);
-        for (int n = b.getInt(); n > 0; n--) {
-            WrittenEntry e = WrittenEntry.readFrom(b);
-            written.put(e.index(), e);
-        }
-        if (hw > log.logEndOffset()) {
-            throw new IOException("partition " + log.name() + " recorded high watermark " + hw + " but its log ends at "
-                    + log.logEndOffset() + ": committed data was lost on this disk; remove this replica's directories so"
-                    + " it is rebuilt from the leader");
-        }
-        highWatermark = hw;
-        TermIndex ti = TermIndex.valueOf(term, index);
+        highWatermark = s.highWatermark();
+        appliedProducers = s.producers();
+        TermIndex ti = TermIndex.valueOf(s.term(), s.index());
         setLastAppliedTermIndex(ti);
         snapshotTermIndex = ti;
-        return index;
+        return s.index();
     }
 
     private static ProducerStateTable copy(ProducerStateTable t) {
@@ -238,7 +256,7 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
                 if (!written.isEmpty() && written.lastKey() >= index) {
                     truncateFrom(index); // the leader re-sends entries this replica's Raft log lost
                 }
-                WrittenEntry w = judgeAndAppend(index, entry.getTerm(), header, data);
+                WrittenEntry w = isGone(data) ? skipGone(index, data) : judgeAndAppend(index, entry.getTerm(), header, data);
                 written.put(index, w);
                 journal.append(w);
             }
@@ -247,6 +265,32 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
             LOG.error("Partition {}: writing Raft entry {} failed", log.name(), entry.getIndex(), e);
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    private static boolean isGone(ByteString data) {
+        return data.size() == GONE_BYTES && data.byteAt(0) == GONE;
+    }
+
+    /**
+     * A follower's write of an entry whose batches the leader no longer has (its retention deleted them; they lie
+     * below its log start): this replica takes the leader's outcome and restarts its log after the entry's
+     * offsets, as Kafka's follower does when it falls behind its leader's log start. Only an empty log may sit
+     * anywhere at or before the entry; a log with data must end exactly where the entry begins.
+     */
+    private WrittenEntry skipGone(long index, ByteString data) {
+        WrittenEntry leaders = WrittenEntry.readFrom(data.substring(1).asReadOnlyByteBuffer());
+        long end = leaders.lastOffset() + 1;
+        boolean empty = log.logStartOffset() == log.logEndOffset();
+        Checks.state(empty ? log.logEndOffset() >= leaders.firstOffset() : log.logEndOffset() == leaders.firstOffset(),
+                "partition %s: Raft entry %s held offsets %s..%s on the leader, but this replica's log spans %s..%s",
+                log.name(), index, leaders.firstOffset(), leaders.lastOffset(), log.logStartOffset(), log.logEndOffset());
+        if (log.logEndOffset() < end) {
+            log.truncateFullyAndStartAt(end);
+        }
+        WrittenEntry w = new WrittenEntry(index, WrittenEntry.Kind.APPENDED, ProduceError.NONE, leaders.firstOffset(),
+                leaders.lastOffset(), leaders.producerId(), leaders.producerEpoch(), leaders.firstSeq(), leaders.lastSeq(), "");
+        w.recordInto(writtenProducers);
+        return w;
     }
 
     private WrittenEntry judgeAndAppend(long index, long term, RecordsHeader h, ByteString data) {
@@ -345,15 +389,16 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
             }
         }
         tail.clear();
-        if (target >= 0 && log.logEndOffset() > target) {
+        if (target >= 0 && target < log.logStartOffset()) {
+            log.truncateFullyAndStartAt(target); // the tail began with batches known only as GONE: nothing of it is here
+        } else if (target >= 0 && log.logEndOffset() > target) {
             log.truncateTo(target);
         }
         writtenProducers = copy(appliedProducers);
         for (WrittenEntry w : written.tailMap(appliedIndex, false).values()) {
             w.recordInto(writtenProducers);
         }
-        TermIndex snap = snapshotTermIndex;
-        journal.rewrite(written.tailMap(snap == null ? -1 : snap.getIndex(), false).values());
+        journal.rewrite(written.values());
         LOG.info("Partition {}: truncated from Raft entry {} (log end now {})", log.name(), index, log.logEndOffset());
     }
 
@@ -380,12 +425,23 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
         }
         try {
             return CompletableFuture.completedFuture(readBatches(w.firstOffset(), w.lastOffset()));
+        } catch (OffsetOutOfRangeException e) {
+            return CompletableFuture.completedFuture(gone(w)); // retention deleted it: the follower skips its offsets
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
+    private static ByteString gone(WrittenEntry w) {
+        ByteBuffer b = ByteBuffer.allocate(GONE_BYTES).put(GONE);
+        w.writeTo(b);
+        return UnsafeByteOperations.unsafeWrap(b.array());
+    }
+
     private ByteString readBatches(long first, long last) throws IOException {
+        if (first < log.logStartOffset()) {
+            throw new OffsetOutOfRangeException(first, log.logStartOffset(), log.logEndOffset());
+        }
         ByteString out = ByteString.EMPTY;
         long next = first;
         while (next <= last) {
@@ -402,6 +458,10 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
+        TermIndex applied = getLastAppliedTermIndex();
+        if (applied != null && entry.getIndex() <= applied.getIndex()) {
+            return CompletableFuture.completedFuture(Message.EMPTY); // covered by a log installed from the leader
+        }
         ByteString data = entry.getStateMachineLogEntry().getLogData();
         ProduceReply reply;
         if (!data.isEmpty() && data.byteAt(0) == PartitionEntry.RECORDS) {
@@ -468,13 +528,104 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
         return log;
     }
 
+    // ---------------------------------------------------------------- installing the log from the leader
+
+    /** Answers a follower installing its log from this replica (see {@link LogInstall}). */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        try {
+            byte[] recorded;
+            synchronized (lock) {
+                recorded = log.stateBlob();
+            }
+            byte[] reply = LogInstall.serve(request.getContent().asReadOnlyByteBuffer(), log, recorded);
+            return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Ratis found this follower needs entries the leader purged: download the leader's committed log and
+     * recorded state on a thread of its own, then adopt them. Ratis then pauses this state machine, reloads it
+     * ({@link #reinitialize}) and has the leader continue from the returned index.
+     */
+    @Override
+    public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo, TermIndex firstTermIndexInLog) {
+        RaftPeerId leaderId = RaftPeerId.valueOf(roleInfo.getFollowerInfo().getLeaderInfo().getId().getId());
+        long minIndex = firstTermIndexInLog.getIndex() - 1;
+        LOG.info("Partition {}: the leader's Raft log starts at {}; installing the partition log from {}", log.name(),
+                firstTermIndexInLog, leaderId);
+        CompletableFuture<TermIndex> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                done.complete(installFrom(leaderId, minIndex));
+            } catch (Throwable e) {
+                LOG.warn("Partition {}: installing the log from {} failed (Ratis asks again): {}", log.name(), leaderId,
+                        e.toString());
+                done.completeExceptionally(e);
+            }
+        }, "install-" + log.name());
+        t.setDaemon(true);
+        t.start();
+        return done;
+    }
+
+    private TermIndex installFrom(RaftPeerId leaderId, long minIndex) throws IOException {
+        RaftServer server = getServer().join();
+        RaftGroup group = server.getDivision(getGroupId()).getGroup();
+        long committedEnd;
+        synchronized (lock) {
+            committedEnd = highWatermark;
+        }
+        try (RaftClient client = RaftClient.newBuilder().setProperties(server.getProperties()).setRaftGroup(group)
+                .setLeaderId(leaderId).build()) {
+            Path ready = LogInstall.download(request -> {
+                RaftClientReply reply = client.io().sendReadOnly(Message.valueOf(UnsafeByteOperations.unsafeWrap(request)));
+                if (!reply.isSuccess()) {
+                    throw new IOException("query to the leader failed: " + reply.getException());
+                }
+                return reply.getMessage().getContent().asReadOnlyByteBuffer();
+            }, log, committedEnd, minIndex);
+            synchronized (lock) {
+                RecordedState s = LogInstall.apply(ready, log);
+                appliedProducers = s.producers();
+                writtenProducers = copy(appliedProducers);
+                written.clear();
+                journal.rewrite(written.values());
+                highWatermark = s.highWatermark();
+                TermIndex ti = TermIndex.valueOf(s.term(), s.index());
+                setLastAppliedTermIndex(ti);
+                snapshotTermIndex = ti;
+                LOG.info("Partition {}: installed the log from {} up to Raft entry {} (offsets {}..{})", log.name(),
+                        leaderId, ti, log.logStartOffset(), log.logEndOffset());
+                return ti;
+            }
+        }
+    }
+
+    @Override
+    public void pause() {
+        if (getLifeCycle().getCurrentState() == LifeCycle.State.RUNNING) {
+            getLifeCycle().transition(LifeCycle.State.PAUSING);
+            getLifeCycle().transition(LifeCycle.State.PAUSED);
+        }
+    }
+
+    /** After an install: the state was adopted when the install finished, so this only resumes. */
+    @Override
+    public void reinitialize() {
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+
     // ---------------------------------------------------------------- snapshots
 
     /**
-     * Records (applied term and index, high watermark, producer state, the outcomes of applied entries a peer
-     * may still ask for) in the log's state blob, fsyncs the log and rewrites the journal to the entries after
-     * it. A log that went offline (or was closed under a dying node) records nothing: the last recorded state
-     * stays, so after a restart everything since is replayed, and the Raft log is not purged past it.
+     * Records (applied term and index, high watermark, producer state) in the log's state blob, fsyncs the log
+     * and rewrites the journal to the entries still in the Raft log (followers may ask for those at or below the
+     * snapshot too). A log that went offline (or was closed under a dying node) records nothing: the last
+     * recorded state stays, so after a restart everything since is replayed, and the Raft log is not purged past it.
      */
     @Override
     public long takeSnapshot() {
@@ -484,20 +635,14 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
                 return -1;
             }
             TermIndex previous = snapshotTermIndex;
-            long keepFrom = Math.min(lowestPeerCommitIndex(), applied.getIndex() + 1);
+            long keepFrom = Math.min(raftLogStartIndex(), applied.getIndex() + 1);
             try {
-                SortedMap<Long, WrittenEntry> kept = keepFrom > applied.getIndex() ? new TreeMap<>()
-                        : written.subMap(keepFrom, true, applied.getIndex(), true);
-                byte[] state = appliedProducers.encode();
-                ByteBuffer blob = ByteBuffer.allocate(1 + 8 + 8 + 8 + state.length + 4 + kept.size() * WrittenEntry.BYTES)
-                        .put(BLOB_VERSION).putLong(applied.getTerm()).putLong(applied.getIndex()).putLong(highWatermark)
-                        .put(state).putInt(kept.size());
-                kept.values().forEach(e -> e.writeTo(blob));
-                log.setStateBlob(blob.array());
+                log.setStateBlob(new RecordedState(applied.getTerm(), applied.getIndex(), highWatermark,
+                        copy(appliedProducers)).encode());
                 log.flushWithState();
                 snapshotTermIndex = applied;
                 written.headMap(keepFrom).clear();
-                journal.rewrite(written.tailMap(applied.getIndex(), false).values());
+                journal.rewrite(written.values());
             } catch (IOException | LogOfflineException | LogClosedException e) {
                 LOG.warn("Partition {}: no snapshot at index {}: {}", log.name(), applied.getIndex(), e.getMessage());
                 return previous == null ? -1 : previous.getIndex();
@@ -506,20 +651,21 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
         }
     }
 
-    /** The lowest commit index any member reported: Ratis purges its log no further, so peers may ask for more. */
-    private long lowestPeerCommitIndex() {
-        long min = Long.MAX_VALUE;
+    /**
+     * The first index of this replica's Raft log: Ratis purges it (behind snapshots, and no further than any
+     * follower's commit index) whole segments at a time, and may send any entry it still holds to a follower,
+     * so the outcome of every entry from here on is kept.
+     */
+    private long raftLogStartIndex() {
         try {
             RaftServer server = getServer().getNow(null);
             if (server != null) {
-                for (CommitInfoProto c : server.getDivision(getGroupId()).getCommitInfos()) {
-                    min = Math.min(min, c.getCommitIndex());
-                }
+                return Math.max(0, server.getDivision(getGroupId()).getRaftLog().getStartIndex());
             }
         } catch (IOException | RuntimeException e) {
-            return -1;
+            // closing: keep everything
         }
-        return min == Long.MAX_VALUE ? -1 : min;
+        return 0;
     }
 
     @Override

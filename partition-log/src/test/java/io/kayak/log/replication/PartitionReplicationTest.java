@@ -2,6 +2,7 @@ package io.kayak.log.replication;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -61,6 +62,8 @@ class PartitionReplicationTest {
     private final List<RaftPeer> peers = new ArrayList<>();
     private final Map<Integer, Replica> replicas = new TreeMap<>();
     private RaftClient client;
+    /** Extra Ratis settings for a test; applied after the common ones. */
+    private java.util.function.Consumer<RaftProperties> tuning = p -> { };
 
     private record Replica(LogDir dir, PartitionLog log, RaftServer server) {
         void close() throws IOException {
@@ -96,6 +99,8 @@ class PartitionReplicationTest {
         RaftServerConfigKeys.Log.StateMachineData.setCachingEnabled(props, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, 40);
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(props, false);
+        tuning.accept(props);
         RaftServer server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf("r" + id))
                 .setGroup(RaftGroup.valueOf(groupId, peers)).setStateMachine(new PartitionStateMachine(log))
                 .setProperties(props).setOption(RaftStorage.StartupOption.RECOVER).build();
@@ -254,5 +259,132 @@ class PartitionReplicationTest {
         for (Replica r : replicas.values()) {
             assertArrayEquals(reference, bytes(r.log()));
         }
+    }
+
+    private int aFollower() throws IOException {
+        int leader = leader();
+        assertTrue(leader > 0, "the group has a leader");
+        return replicas.keySet().stream().filter(id -> id != leader).findFirst().orElseThrow();
+    }
+
+    private long leaderEnd() throws IOException {
+        return replicas.get(leader()).log().logEndOffset();
+    }
+
+    /** The log's bytes from {@code from} on, for comparing replicas whose log starts differ. */
+    private static byte[] bytesFrom(PartitionLog log, long from) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long next = from;
+        while (next < log.logEndOffset()) {
+            LogSlice s = log.read(next, 1 << 20, Long.MAX_VALUE);
+            ByteBuffer b = s.copyBytes();
+            out.write(b.array(), b.arrayOffset(), b.remaining());
+            next = s.nextOffset();
+        }
+        return out.toByteArray();
+    }
+
+    private void awaitCaughtUp(int id) {
+        await("replica " + id + " to catch up", () -> {
+            try {
+                return replicas.get(id).log().logEndOffset() == leaderEnd()
+                        && replicas.values().stream().allMatch(r -> r.log().logEndOffset() == replicas.get(id).log().logEndOffset());
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void aFollowerBehindTheLeadersLogStartSkipsTheDeletedBatchesAndKeepsProducerState() throws Exception {
+        startGroup();
+        int seq = 0;
+        for (int i = 0; i < 5; i++, seq += 2) {
+            send(batch(seq, 2));
+        }
+        int down = aFollower();
+        replicas.remove(down).close();
+        for (int i = 0; i < 25; i++, seq += 2) {
+            send(batch(seq, 2));
+        }
+        // Retention on the replicas that stayed up: batches the returning follower still needs are gone.
+        long retainedFrom = 40;
+        for (Replica r : replicas.values()) {
+            r.log().deleteRecordsBefore(retainedFrom);
+        }
+        start(down);
+        awaitCaughtUp(down);
+        PartitionLog returned = replicas.get(down).log();
+        assertEquals(60, returned.logEndOffset());
+        assertTrue(returned.logStartOffset() >= retainedFrom, "its log restarted past the deleted batches: "
+                + returned.logStartOffset());
+        int leader = leader();
+        assertArrayEquals(bytesFrom(replicas.get(leader).log(), returned.logStartOffset()),
+                bytesFrom(returned, returned.logStartOffset()), "the same bytes from its new log start on");
+
+        // The producer state of the skipped entries came along: once it leads, a retry of one is still a duplicate.
+        RaftClientReply transfer = client.admin().transferLeadership(RaftPeerId.valueOf("r" + down), 10_000);
+        assertTrue(transfer.isSuccess(), String.valueOf(transfer.getException()));
+        await("replica " + down + " to lead", () -> {
+            try {
+                return leader() == down;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        ProduceReply retry = send(batch(seq - 2, 2));
+        assertTrue(retry.duplicate(), "a retried batch is recognised on every replica");
+        assertEquals(58, retry.firstOffset());
+        assertEquals(60, send(batch(seq, 2)).firstOffset());
+    }
+
+    @Test
+    void aFollowerWhoseEntriesWerePurgedInstallsTheLogFromTheLeader() throws Exception {
+        tuning = p -> {
+            RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+            RaftServerConfigKeys.Log.setPurgeGap(p, 1);
+            RaftServerConfigKeys.Log.setSegmentSizeMax(p, org.apache.ratis.util.SizeInBytes.valueOf("2KB"));
+        };
+        startGroup();
+        int seq = 0;
+        for (int i = 0; i < 10; i++, seq += 2) {
+            send(batch(seq, 2));
+        }
+        int down = aFollower();
+        long before = replicas.get(down).log().logEndOffset();
+        replicas.remove(down).close();
+        for (int i = 0; i < 150; i++, seq += 2) {
+            send(batch(seq, 2));
+        }
+        int leader = leader();
+        long raftStart = replicas.get(leader).server().getDivision(groupId).getRaftLog().getStartIndex();
+        assertTrue(raftStart > 20, "the leader purged the entries the follower needs (its Raft log starts at " + raftStart + ")");
+
+        start(down);
+        awaitCaughtUp(down);
+        assertTrue(before > 0);
+        assertArrayEquals(bytes(replicas.get(leader()).log()), bytes(replicas.get(down).log()),
+                "the installed log is the leader's, byte for byte");
+        assertFalse(java.nio.file.Files.exists(replicas.get(down).log().dir().resolve(LogInstall.READY)));
+
+        // Again, with the leader's log start beyond everything the follower has: it restarts its log there.
+        replicas.remove(down).close();
+        for (int i = 0; i < 100; i++, seq += 2) {
+            send(batch(seq, 2));
+        }
+        long retainedFrom = leaderEnd() - 20;
+        for (Replica r : replicas.values()) {
+            r.log().deleteRecordsBefore(retainedFrom);
+        }
+        for (int i = 0; i < 100; i++, seq += 2) {
+            send(batch(seq, 2));
+        }
+        start(down);
+        awaitCaughtUp(down);
+        PartitionLog returned = replicas.get(down).log();
+        assertEquals(replicas.get(leader()).log().logStartOffset(), returned.logStartOffset());
+        assertArrayEquals(bytes(replicas.get(leader()).log()), bytes(returned));
+        assertEquals((long) seq, returned.logEndOffset());
+        assertTrue(send(batch(seq - 2, 2)).duplicate(), "producer state arrived with the installed log");
     }
 }
