@@ -45,7 +45,7 @@ case "${1:-}" in
   status)
     for n in "${NODES[@]}"; do
       f="$KAYAK_LOG_DIR/node-$n.pid"
-      if [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; then echo "node $n: running (PID $(cat "$f"))"; else echo "node $n: stopped"; fi
+      if [ -f "$f" ] && kayak_alive "$(cat "$f")"; then echo "node $n: running (PID $(cat "$f"))"; else echo "node $n: stopped"; fi
     done
     for n in "${NODES[@]}"; do
       if "$KAYAK_HOME/bin/kayak-admin.sh" quorum describe --http-server "$(http_of "$n")" 2>/dev/null; then exit 0; fi

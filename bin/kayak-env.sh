@@ -22,3 +22,12 @@ kayak_classpath() { # module
 kayak_prop() {
   sed -n "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*//p" "$1" | tail -1 | tr -d '\r'
 }
+
+# Whether PID $1 is a live process. A killed node can linger as a zombie (in containers whose PID 1 does not
+# reap orphans); kill -0 still succeeds on it, so the process state is checked too.
+kayak_alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  local state
+  state="$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)"
+  [ "$state" != "Z" ]
+}

@@ -13,10 +13,10 @@ for f in "${pidfiles[@]}"; do
   [ -f "$f" ] || { echo "no PID file $f" >&2; status=1; continue; }
   pid="$(cat "$f")"
   node="$(basename "$f" .pid)"
-  if kill -0 "$pid" 2>/dev/null; then
+  if kayak_alive "$pid"; then
     kill -TERM "$pid"
-    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then
+    for _ in $(seq 1 300); do kayak_alive "$pid" || break; sleep 0.1; done
+    if kayak_alive "$pid"; then
       echo "$node (PID $pid) did not stop within 30 s; killing it" >&2
       kill -KILL "$pid"
     fi

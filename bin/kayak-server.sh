@@ -19,7 +19,7 @@ cmd=(java $heap -XX:+UseG1GC -cp "$(kayak_classpath broker)" io.kayak.broker.Kay
 if [ "$daemon" = 1 ]; then
   mkdir -p "$KAYAK_LOG_DIR"
   pidfile="$KAYAK_LOG_DIR/node-$node.pid"
-  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+  if [ -f "$pidfile" ] && kayak_alive "$(cat "$pidfile")"; then
     echo "node $node is already running (PID $(cat "$pidfile"))" >&2
     exit 1
   fi

@@ -194,6 +194,10 @@ public final class KayakServer implements AutoCloseable {
      */
     public synchronized void crashForTesting() throws IOException {
         closing = true;
+        ReplicaManager replicas = replicaManager;
+        if (replicas != null) {
+            replicas.severForTesting(); // peers lose it now, as with kill -9; the orderly close below is slow
+        }
         for (LogDir d : logDirs) {
             d.crashForTesting();
         }

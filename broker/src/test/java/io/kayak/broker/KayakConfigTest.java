@@ -1,6 +1,7 @@
 package io.kayak.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,6 +98,8 @@ class KayakConfigTest {
         assertEquals("127.0.0.1:9393", c.replicationConfig().address());
         assertEquals(tmp.resolve("data/a/.kayak-replication"), c.replicationConfig().dir());
         assertEquals(30_000, c.replicationConfig().replicaLagTimeMaxMs());
+        assertTrue(c.replicationConfig().autoLeaderRebalance());
+        assertEquals(300_000, c.replicationConfig().leaderImbalanceCheckIntervalMs());
 
         Map<String, String> p = minimal();
         p.put("kayak.replication.listener", "127.0.0.1:9093");
@@ -112,7 +115,11 @@ class KayakConfigTest {
         p.put("replica.lag.time.max.ms", "100");
         assertTrue(failure(p).contains("replica.lag.time.max.ms=100 must exceed the heartbeat interval"), failure(p));
         p.put("replica.lag.time.max.ms", "5000");
+        p.put("auto.leader.rebalance.enable", "sometimes");
+        assertTrue(failure(p).contains("auto.leader.rebalance.enable must be true or false"), failure(p));
+        p.put("auto.leader.rebalance.enable", "false");
         p.put("kayak.replication.dir", "raft");
         assertEquals(tmp.resolve("raft"), KayakConfig.of(tmp.resolve("server.properties"), p).replicationConfig().dir());
+        assertFalse(KayakConfig.of(tmp.resolve("server.properties"), p).replicationConfig().autoLeaderRebalance());
     }
 }

@@ -59,6 +59,12 @@ public final class LeadershipPublisher implements AutoCloseable {
         final long term;
         final Map<RaftPeerId, Long> caughtUpMs = new ConcurrentHashMap<>();
         long leaderLastIndex;
+        /** {@link #leaderLastIndex} was recorded by an earlier check of this term. */
+        boolean checkedBefore;
+        /** Followers that matched the leader's log and were heard from within the heartbeat interval, this check. */
+        final Set<Integer> fresh = new HashSet<>();
+        long preferredInIsrSinceMs = -1;
+        long lastTransferMs = -1;
         volatile List<Integer> isr = List.of();
         volatile int assigned;
 
@@ -132,6 +138,7 @@ public final class LeadershipPublisher implements AutoCloseable {
             state.isr = isr;
             state.assigned = division.getGroup().getPeers().size();
             publishIfChanged(image, r, (int) term, isr);
+            maybeRestorePreferred(manager, image, r, state, now);
         }
         leading.keySet().retainAll(seen);
     }
@@ -142,6 +149,7 @@ public final class LeadershipPublisher implements AutoCloseable {
         long previousLeaderLast = state.leaderLastIndex;
         List<Integer> isr = new ArrayList<>();
         isr.add(nodeId);
+        state.fresh.clear();
         for (int i = 0; i < followers.size() && i < match.length; i++) {
             ServerRpcProto f = followers.get(i);
             RaftPeerId peer = RaftPeerId.valueOf(f.getId().getId());
@@ -151,16 +159,55 @@ public final class LeadershipPublisher implements AutoCloseable {
                 state.caughtUpMs.put(peer, now);
             }
             boolean inContact = f.getLastRpcElapsedTimeMs() <= config.replicaLagTimeMaxMs();
+            if (state.checkedBefore && match[i] >= previousLeaderLast
+                    && f.getLastRpcElapsedTimeMs() <= config.electionTimeoutMinMs()) {
+                state.fresh.add(PartitionGroups.nodeId(peer));
+            }
             if (inContact && now - since <= config.replicaLagTimeMaxMs()) {
                 isr.add(PartitionGroups.nodeId(peer));
             }
         }
         state.leaderLastIndex = division.getRaftLog().getLastEntryTermIndex() == null ? 0
                 : division.getRaftLog().getLastEntryTermIndex().getIndex();
+        state.checkedBefore = true;
         List<Integer> sorted = new ArrayList<>(isr.subList(1, isr.size()));
         sorted.sort(Integer::compare);
         sorted.add(0, nodeId);
         return List.copyOf(sorted);
+    }
+
+    /**
+     * Kafka's automatic preferred-leader election, per partition: once the preferred (first assigned) replica
+     * has been in the ISR for {@code leader.imbalance.check.interval.seconds} and is caught up right now, the
+     * leader transfers leadership to it; attempts are at least that interval apart. Ratis blocks writes to the
+     * partition while a transfer is pending (clients see a retriable error), so a transfer only starts when
+     * the preferred replica can take over at once, and gives up after the maximum election timeout.
+     */
+    private void maybeRestorePreferred(ReplicaManager manager, MetadataImage image, Replica r, IsrState state, long now) {
+        if (!config.autoLeaderRebalance()) {
+            return;
+        }
+        List<Integer> assigned = Replica.assigned(image, r.topicId, r.partition.partition());
+        if (assigned.isEmpty() || assigned.get(0) == nodeId || !state.isr.contains(assigned.get(0))) {
+            state.preferredInIsrSinceMs = -1;
+            return;
+        }
+        if (state.preferredInIsrSinceMs < 0) {
+            state.preferredInIsrSinceMs = now;
+        }
+        long interval = config.leaderImbalanceCheckIntervalMs();
+        if (now - state.preferredInIsrSinceMs < interval || (state.lastTransferMs >= 0 && now - state.lastTransferMs < interval)
+                || !state.fresh.contains(assigned.get(0))) {
+            return;
+        }
+        state.lastTransferMs = now;
+        LOG.info("Node {}: handing leadership of {} back to its preferred replica {}", nodeId, r.partition, assigned.get(0));
+        manager.transferToPreferred(r.partition, config.electionTimeoutMaxMs()).whenComplete((ok, e) -> {
+            if (e != null || !Boolean.TRUE.equals(ok)) {
+                LOG.info("Node {}: leadership of {} stays here for now: {}", nodeId, r.partition,
+                        e != null ? e.toString() : "the transfer was refused or timed out");
+            }
+        });
     }
 
     private void publishIfChanged(MetadataImage image, Replica r, int epoch, List<Integer> isr) {

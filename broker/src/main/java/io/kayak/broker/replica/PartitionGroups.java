@@ -26,7 +26,8 @@ public final class PartitionGroups {
      * Equal to {@link #OTHER_PRIORITY} for now: with a higher priority on the preferred replica, Ratis kept
      * trying to hand leadership to it after it returned, its StartLeaderElection was refused ("lastEntry less
      * than leaderEntry") and the follower flapped in and out of the ISR (seen in CI, 2026-11-23). Preferred
-     * leaders are restored on demand only ({@link ReplicaManager#transferToPreferred}) until that is solved.
+     * leaders are restored by explicit transfers instead ({@link LeadershipPublisher}, Kafka's
+     * {@code auto.leader.rebalance.enable}), started only when the preferred replica is caught up.
      */
     static final int PREFERRED_PRIORITY = 0;
     static final int OTHER_PRIORITY = 0;

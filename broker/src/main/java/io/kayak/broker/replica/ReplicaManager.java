@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -444,6 +445,49 @@ public final class ReplicaManager implements AutoCloseable {
 
     public int nodeId() {
         return nodeId;
+    }
+
+    /**
+     * For crash tests and benchmarks: makes the partition Raft server vanish for its peers at once, as a killed
+     * process would, while {@link #close} then takes its time. Its inbound RPC stops and every division closes
+     * at the same moment (a closed division sends no more heartbeats; closing the RPC alone does not stop
+     * them, Ratis reopens outbound connections on demand). Nothing is flushed.
+     */
+    public void severForTesting() {
+        RaftServer s = server;
+        if (s == null) {
+            return;
+        }
+        List<Thread> closers = new ArrayList<>();
+        List<Runnable> steps = new ArrayList<>();
+        for (RaftGroupId id : s.getGroupIds()) {
+            steps.add(() -> {
+                try {
+                    s.getDivision(id).close();
+                } catch (IOException | RuntimeException e) {
+                    // already closing
+                }
+            });
+        }
+        steps.add(() -> {
+            try {
+                s.getServerRpc().close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Node {}: closing the partition Raft RPC failed", nodeId, e);
+            }
+        });
+        for (Runnable step : steps) { // all at once: the RPC's close alone waits seconds for its executor
+            Thread t = new Thread(step, "kayak-sever-" + nodeId);
+            t.start();
+            closers.add(t);
+        }
+        try {
+            for (Thread t : closers) {
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -19,9 +19,14 @@ import java.util.Set;
  *                             behind it every this many entries
  * @param replicaLagTimeMaxMs  a follower stays in the ISR while it caught up with the leader within this time
  * @param isrCheckIntervalMs   how often a leader recomputes its ISR and publishes changes
+ * @param autoLeaderRebalance  Kafka's {@code auto.leader.rebalance.enable}: a leader hands leadership back to the
+ *                             partition's preferred replica once that one is caught up
+ * @param leaderImbalanceCheckIntervalMs Kafka's {@code leader.imbalance.check.interval.seconds}: the preferred
+ *                             replica must have been in the ISR this long, and attempts are this far apart
  */
 public record ReplicationConfig(String host, int port, Path dir, long electionTimeoutMinMs, long electionTimeoutMaxMs,
-                                long snapshotEntries, long replicaLagTimeMaxMs, long isrCheckIntervalMs) {
+                                long snapshotEntries, long replicaLagTimeMaxMs, long isrCheckIntervalMs,
+                                boolean autoLeaderRebalance, long leaderImbalanceCheckIntervalMs) {
     public static final String LISTENER = "kayak.replication.listener";
     public static final String DIR = "kayak.replication.dir";
     public static final String ELECTION_TIMEOUT_MIN_MS = "kayak.replication.election.timeout.min.ms";
@@ -29,8 +34,11 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
     public static final String SNAPSHOT_ENTRIES = "kayak.replication.snapshot.entries";
     public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
     public static final String ISR_CHECK_INTERVAL_MS = "kayak.replication.isr.check.interval.ms";
+    public static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
+    public static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = "leader.imbalance.check.interval.seconds";
     public static final Set<String> KEYS = Set.of(LISTENER, DIR, ELECTION_TIMEOUT_MIN_MS, ELECTION_TIMEOUT_MAX_MS,
-            SNAPSHOT_ENTRIES, REPLICA_LAG_TIME_MAX_MS, ISR_CHECK_INTERVAL_MS);
+            SNAPSHOT_ENTRIES, REPLICA_LAG_TIME_MAX_MS, ISR_CHECK_INTERVAL_MS, AUTO_LEADER_REBALANCE_ENABLE,
+            LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS);
 
     public static final int DEFAULT_PORT = 9393;
     public static final long DEFAULT_ELECTION_TIMEOUT_MIN_MS = 800;
@@ -38,6 +46,7 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
     public static final long DEFAULT_SNAPSHOT_ENTRIES = 10_000;
     public static final long DEFAULT_REPLICA_LAG_TIME_MAX_MS = 30_000;
     public static final long DEFAULT_ISR_CHECK_INTERVAL_MS = 500;
+    public static final long DEFAULT_LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = 300;
     /** The subdirectory of the first log dir that holds the partition Raft logs unless {@link #DIR} says otherwise. */
     public static final String DEFAULT_SUBDIR = ".kayak-replication";
 
@@ -77,7 +86,20 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
                 value(props, ELECTION_TIMEOUT_MAX_MS, DEFAULT_ELECTION_TIMEOUT_MAX_MS, 100),
                 value(props, SNAPSHOT_ENTRIES, DEFAULT_SNAPSHOT_ENTRIES, 10),
                 value(props, REPLICA_LAG_TIME_MAX_MS, DEFAULT_REPLICA_LAG_TIME_MAX_MS, 10),
-                value(props, ISR_CHECK_INTERVAL_MS, DEFAULT_ISR_CHECK_INTERVAL_MS, 10));
+                value(props, ISR_CHECK_INTERVAL_MS, DEFAULT_ISR_CHECK_INTERVAL_MS, 10),
+                bool(props, AUTO_LEADER_REBALANCE_ENABLE, true),
+                value(props, LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, DEFAULT_LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, 1) * 1000);
+    }
+
+    private static boolean bool(Map<String, String> props, String key, boolean def) {
+        String v = props.get(key);
+        if (v == null) {
+            return def;
+        }
+        if (!v.trim().equalsIgnoreCase("true") && !v.trim().equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(key + " must be true or false; got '" + v + "'");
+        }
+        return Boolean.parseBoolean(v.trim());
     }
 
     private static long value(Map<String, String> props, String key, long def, long min) {

@@ -268,4 +268,60 @@ class ReplicatedPartitionsTest {
         }
         return out.toByteArray();
     }
+
+    @Test
+    void leadershipReturnsToThePreferredReplicaOnceItIsBackAndCaughtUp() throws Exception {
+        cluster = new ReplicatedCluster(tmp, Map.of("leader.imbalance.check.interval.seconds", "1"));
+        cluster.startAll();
+        await("3 brokers registered", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3));
+        cluster.servers.get(1).topicAdmin().createTopic("pref", 3, 3, Map.of(),
+                List.of(List.of(1, 2, 3), List.of(2, 3, 1), List.of(3, 1, 2)));
+        await("the topic hosted", 60, () -> cluster.ready("pref", 3));
+        await("every partition led by its preferred replica", 60, () -> preferredLead("pref", 3));
+
+        long pid = 91;
+        TopicPartition tp = new TopicPartition("pref", 0);
+        int batchNo = 0;
+        for (; batchNo < 5; batchNo++) {
+            assertEquals(PartitionError.NONE, cluster.appendWithRetries(tp, batch(pid, batchNo), 30).error());
+        }
+        cluster.crash(1);
+        for (; batchNo < 10; batchNo++) {
+            assertEquals(PartitionError.NONE, cluster.appendWithRetries(tp, batch(pid, batchNo), 30).error());
+        }
+        assertTrue(cluster.servers.values().stream().anyMatch(s -> s.replicaManager().isLeader(
+                new io.kayak.metadata.TopicPartition("pref", 0))), "another replica took over partition 0");
+
+        cluster.start(1);
+        await("node 1 leads partition 0 again and the others keep theirs", 90, () -> preferredLead("pref", 3));
+        for (; batchNo < 15; batchNo++) {
+            assertEquals(PartitionError.NONE, cluster.appendWithRetries(tp, batch(pid, batchNo), 30).error());
+        }
+        List<Long> offsets = new ArrayList<>();
+        List<Integer> expected = new ArrayList<>();
+        for (int b = 0; b < 15; b++) {
+            expected.add(b);
+        }
+        await("every replica holds all batches", 60, () -> cluster.servers.keySet().stream()
+                .allMatch(n -> cluster.log(n, "pref", 0).logEndOffset() == 15L * RECORDS_PER_BATCH));
+        assertEquals(expected, batchNumbers(ReplicatedCluster.bytes(cluster.log(1, "pref", 0)), offsets),
+                "the returned preferred leader holds every batch once, in order");
+    }
+
+    /** Whether each partition's first assigned replica leads it, in the image and in Ratis. */
+    private boolean preferredLead(String topic, int partitions) {
+        for (int p = 0; p < partitions; p++) {
+            PartitionImage pi = cluster.partition(topic, p).orElse(null);
+            if (pi == null) {
+                return false;
+            }
+            int preferred = pi.replicas().get(0);
+            var server = cluster.servers.get(preferred);
+            if (pi.leader() != preferred || server == null || server.replicaManager() == null
+                    || !server.replicaManager().isLeader(new io.kayak.metadata.TopicPartition(topic, p))) {
+                return false;
+            }
+        }
+        return true;
+    }
 }
