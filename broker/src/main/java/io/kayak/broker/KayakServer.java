@@ -4,6 +4,8 @@ import io.kayak.broker.config.KayakConfig;
 import io.kayak.broker.http.AdminHttpServer;
 import com.codahale.metrics.MetricRegistry;
 import io.kayak.broker.lifecycle.BrokerLifecycle;
+import io.kayak.broker.network.MetadataClusterView;
+import io.kayak.broker.producer.ProducerIdBlocks;
 import io.kayak.broker.replica.LeadershipPublisher;
 import io.kayak.broker.replica.PartitionGroups;
 import io.kayak.broker.replica.PartitionMetrics;
@@ -11,9 +13,13 @@ import io.kayak.broker.replica.ReplicaManager;
 import io.kayak.broker.replica.ReplicatedPartitionService;
 import io.kayak.broker.replica.ReplicationConfig;
 import io.kayak.broker.storage.MetaProperties;
+import io.kayak.broker.topic.KafkaTopicService;
 import io.kayak.broker.topic.TopicAdmin;
 import io.kayak.log.LogDir;
 import io.kayak.metadata.Endpoint;
+import io.kayak.network.handler.ApiDispatcher;
+import io.kayak.network.handler.KafkaApis;
+import io.kayak.network.server.KafkaServer;
 import io.kayak.network.service.PartitionService;
 import io.kayak.metadata.quorum.LeaseMonitor;
 import io.kayak.metadata.quorum.MetadataNode;
@@ -46,6 +52,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KayakServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KayakServer.class);
+    /** Netty event loops per Kafka listener: connections are spread over them; handlers never block them. */
+    private static final int KAFKA_IO_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final KayakConfig config;
     private final String clusterId;
@@ -55,6 +63,7 @@ public final class KayakServer implements AutoCloseable {
     private AdminHttpServer http;
     private final MetricRegistry metricRegistry = new MetricRegistry();
     private final List<LogDir> logDirs = new ArrayList<>();
+    private final List<KafkaServer> kafkaServers = new ArrayList<>();
     private final Object replicaLock = new Object();
     private volatile ReplicaManager replicaManager;
     private volatile Exception replicaStartFailure;
@@ -123,6 +132,25 @@ public final class KayakServer implements AutoCloseable {
         starter.setDaemon(true);
         starter.start();
         closeables.push(this::stopReplicas);
+        ScheduledExecutorService fetchWaits = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kayak-node-" + config.nodeId() + "-fetch-waits");
+            t.setDaemon(true);
+            return t;
+        });
+        closeables.push(fetchWaits::shutdownNow);
+        ProducerIdBlocks producerIds = new ProducerIdBlocks(config.nodeId(), r -> metadata.client().propose(r));
+        closeables.push(producerIds);
+        KafkaTopicService topicService = new KafkaTopicService(topicAdmin, metadata::image, config);
+        closeables.push(topicService);
+        ApiDispatcher apis = KafkaApis.dispatcher(config.nodeId(),
+                new MetadataClusterView(clusterId, metadata::image, this::controllerId), partitionService, topicService,
+                producerIds, fetchWaits, config.autoCreateTopicsEnable());
+        for (Endpoint listener : config.listeners()) {
+            KafkaServer kafka = KafkaServer.start(listener.listener(), listener.host(), listener.port(),
+                    config.socketRequestMaxBytes(), KAFKA_IO_THREADS, apis);
+            kafkaServers.add(kafka);
+            closeables.push(kafka);
+        }
         if (config.httpPort() >= 0) {
             http = new AdminHttpServer(config.listeners().get(0).host(), config.httpPort(), clusterId, metadata);
             closeables.push(http);
@@ -192,11 +220,28 @@ public final class KayakServer implements AutoCloseable {
      * A failure probe for tests: stops the node the way {@code kill -9} would as far as its disks can tell.
      * The logs are released without flushing or recording state, then everything else is closed.
      */
+    /** The metadata quorum leader this node knows of (Kafka's "controller"), or -1. */
+    private int controllerId() {
+        try {
+            return metadata.leaderId();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The Kafka protocol servers, one per listener, in {@code listeners} order. */
+    public List<KafkaServer> kafkaServers() {
+        return List.copyOf(kafkaServers);
+    }
+
     public synchronized void crashForTesting() throws IOException {
         closing = true;
         ReplicaManager replicas = replicaManager;
         if (replicas != null) {
             replicas.severForTesting(); // peers lose it now, as with kill -9; the orderly close below is slow
+        }
+        for (KafkaServer kafka : kafkaServers) {
+            kafka.close(); // and so do clients
         }
         for (LogDir d : logDirs) {
             d.crashForTesting();

@@ -7,6 +7,8 @@ import io.kayak.metadata.MetadataRejectedException;
 import io.kayak.metadata.TopicImage;
 import io.kayak.metadata.assign.ReplicaAssigner;
 import io.kayak.metadata.quorum.MetadataClient;
+import io.kayak.metadata.statemachine.RecordApplier;
+import io.kayak.metadata.record.AlterConfigsRecord;
 import io.kayak.metadata.record.CreatePartitionsRecord;
 import io.kayak.metadata.record.CreateTopicRecord;
 import io.kayak.metadata.record.DeleteTopicRecord;
@@ -48,17 +50,72 @@ public final class TopicAdmin {
      */
     public UUID createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs,
                             List<List<Integer>> assignment) {
+        return createTopic(name, partitions, replicationFactor, configs, assignment, false).topicId();
+    }
+
+    /** A created (or validated) topic: its id, partition count and replication factor. */
+    public record Created(UUID topicId, int partitions, int replicationFactor) {
+    }
+
+    /**
+     * Creates a topic, or with {@code validateOnly} runs every check a creation would (against this node's
+     * image, with the metadata state machine's own rules) and changes nothing.
+     */
+    public Created createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs,
+                               List<List<Integer>> assignment, boolean validateOnly) {
         TopicConfigs.validate(config.logConfig(), configs);
+        if (assignment == null && partitions == 0) {
+            throw new MetadataRejectedException(MetadataErrorCode.INVALID_PARTITIONS, "a topic needs at least one partition");
+        }
         UUID id = UUID.randomUUID();
         List<List<Integer>> replicas = assignment != null ? assignment
                 : assign(partitions < 0 ? config.numPartitions() : partitions,
                 replicationFactor < 0 ? config.defaultReplicationFactor() : replicationFactor, 0);
-        client.propose(new CreateTopicRecord(name, id, replicas, configs));
-        return id;
+        CreateTopicRecord record = new CreateTopicRecord(name, id, replicas, configs);
+        if (validateOnly) {
+            dryRun(record);
+        } else {
+            client.propose(record);
+        }
+        return new Created(id, replicas.size(), replicas.isEmpty() ? 0 : replicas.get(0).size());
+    }
+
+    /** Applies {@code record} to a copy of the current image; throws what the quorum would refuse it with. */
+    private void dryRun(io.kayak.metadata.record.MetadataRecord record) {
+        io.kayak.metadata.ApplyResult r = new RecordApplier().apply(images.get(), record).result();
+        if (!r.accepted()) {
+            throw new MetadataRejectedException(r.code(), r.message());
+        }
+    }
+
+    /**
+     * Sets (non-null value) or removes (null value) config overrides of a topic, after checking that the result is
+     * one every replica accepts; with {@code validateOnly} only checks.
+     */
+    public void alterTopicConfigs(String name, Map<String, String> changes, boolean validateOnly) {
+        TopicImage t = images.get().topic(name).orElseThrow(() ->
+                new MetadataRejectedException(MetadataErrorCode.UNKNOWN_TOPIC, "topic '" + name + "' does not exist"));
+        Map<String, String> merged = new java.util.HashMap<>(t.configs());
+        changes.forEach((k, v) -> {
+            if (v == null) {
+                merged.remove(k);
+            } else {
+                merged.put(k, v);
+            }
+        });
+        TopicConfigs.validate(config.logConfig(), merged);
+        if (!validateOnly) {
+            client.propose(new AlterConfigsRecord(AlterConfigsRecord.Resource.TOPIC, name, changes));
+        }
     }
 
     /** Grows a topic to {@code totalPartitions}, assigning the new ones unless {@code assignment} gives them. */
     public void createPartitions(String name, int totalPartitions, List<List<Integer>> assignment) {
+        createPartitions(name, totalPartitions, assignment, false);
+    }
+
+    /** Grows a topic; with {@code validateOnly} only checks. */
+    public void createPartitions(String name, int totalPartitions, List<List<Integer>> assignment, boolean validateOnly) {
         TopicImage t = images.get().topic(name).orElseThrow(() ->
                 new MetadataRejectedException(MetadataErrorCode.UNKNOWN_TOPIC, "topic '" + name + "' does not exist"));
         int current = t.partitions().size();
@@ -68,7 +125,12 @@ public final class TopicAdmin {
         }
         List<List<Integer>> added = assignment != null ? assignment
                 : assign(totalPartitions - current, t.partitions().get(0).replicas().size(), current);
-        client.propose(new CreatePartitionsRecord(name, added));
+        CreatePartitionsRecord record = new CreatePartitionsRecord(name, added);
+        if (validateOnly) {
+            dryRun(record);
+        } else {
+            client.propose(record);
+        }
     }
 
     /** Deletes a topic; refused while {@code delete.topic.enable} is false. */

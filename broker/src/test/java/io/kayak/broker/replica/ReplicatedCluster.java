@@ -34,7 +34,7 @@ import org.apache.kafka.common.TopicPartition;
  * replication tests: start, crash and restart nodes, append with retries the way a producer does, and read a
  * replica's whole log. Closing it stops every node still running.
  */
-final class ReplicatedCluster implements AutoCloseable {
+public final class ReplicatedCluster implements AutoCloseable {
     /**
      * Errors the Kafka producer retries: the leader moved or is being elected, the append timed out, or the
      * leader's log failed under it (a crashing node answers with KAFKA_STORAGE_ERROR, retriable in Kafka).
@@ -42,10 +42,10 @@ final class ReplicatedCluster implements AutoCloseable {
     static final Set<PartitionError> RETRIABLE = EnumSet.of(PartitionError.NOT_LEADER, PartitionError.LEADER_NOT_AVAILABLE,
             PartitionError.REQUEST_TIMED_OUT, PartitionError.UNKNOWN_PARTITION, PartitionError.STORAGE_ERROR);
 
-    final Map<Integer, KayakServer> servers = new ConcurrentHashMap<>();
-    final Map<Integer, KayakConfig> configs = new HashMap<>();
+    public final Map<Integer, KayakServer> servers = new ConcurrentHashMap<>();
+    public final Map<Integer, KayakConfig> configs = new HashMap<>();
 
-    ReplicatedCluster(Path dir, Map<String, String> extra) throws IOException {
+    public ReplicatedCluster(Path dir, Map<String, String> extra) throws IOException {
         StringBuilder voters = new StringBuilder();
         for (int id = 1; id <= 3; id++) {
             voters.append(id == 1 ? "" : ",").append(id).append("@127.0.0.1:").append(TestPorts.free());
@@ -71,25 +71,25 @@ final class ReplicatedCluster implements AutoCloseable {
         }
     }
 
-    void start(int id) throws IOException {
+    public void start(int id) throws IOException {
         servers.put(id, KayakServer.start(configs.get(id)));
     }
 
-    void startAll() throws IOException {
+    public void startAll() throws IOException {
         for (int id = 1; id <= 3; id++) {
             start(id);
         }
     }
 
-    void stop(int id) {
+    public void stop(int id) {
         servers.remove(id).close();
     }
 
-    void crash(int id) throws IOException {
+    public void crash(int id) throws IOException {
         servers.remove(id).crashForTesting();
     }
 
-    static void await(String what, long seconds, BooleanSupplier condition) {
+    public static void await(String what, long seconds, BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -113,27 +113,27 @@ final class ReplicatedCluster implements AutoCloseable {
     }
 
     /** The partitions of every image, for failure messages. */
-    String describe(String topic) {
+    public String describe(String topic) {
         StringBuilder sb = new StringBuilder();
         servers.forEach((id, s) -> sb.append("node ").append(id).append(": ")
                 .append(s.metadata().image().topic(topic).map(t -> t.partitions().toString()).orElse("no topic")).append('\n'));
         return sb.toString();
     }
 
-    boolean everyImage(Predicate<MetadataImage> p) {
+    public boolean everyImage(Predicate<MetadataImage> p) {
         return servers.values().stream().allMatch(s -> p.test(s.metadata().image()));
     }
 
-    MetadataImage image() {
+    public MetadataImage image() {
         return servers.values().iterator().next().metadata().image();
     }
 
-    Optional<PartitionImage> partition(String topic, int p) {
+    public Optional<PartitionImage> partition(String topic, int p) {
         return image().topic(topic).map(t -> t.partitions().get(p));
     }
 
     /** Whether every running node hosts {@code count} partitions of {@code topic} whose leaders are published. */
-    boolean ready(String topic, int count) {
+    public boolean ready(String topic, int count) {
         return everyImage(i -> i.topic(topic).map(t -> t.partitions().stream().allMatch(p -> p.leader() >= 0)).orElse(false))
                 && servers.values().stream().allMatch(s -> s.replicaManager() != null
                 && s.replicaManager().hostedPartitions().stream().filter(tp -> tp.topic().equals(topic)).count() == count);
@@ -143,7 +143,7 @@ final class ReplicatedCluster implements AutoCloseable {
      * Appends like a producer with retries: tries every running node until one accepts, for up to
      * {@code seconds}. Returns the accepted result, or the first non-retriable refusal.
      */
-    AppendResult appendWithRetries(TopicPartition tp, ByteBuffer batch, long seconds) {
+    public AppendResult appendWithRetries(TopicPartition tp, ByteBuffer batch, long seconds) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         AppendResult last = null;
         while (System.nanoTime() < deadline) {
@@ -163,12 +163,12 @@ final class ReplicatedCluster implements AutoCloseable {
         return last;
     }
 
-    PartitionLog log(int node, String topic, int p) {
+    public PartitionLog log(int node, String topic, int p) {
         return servers.get(node).replicaManager().log(new io.kayak.metadata.TopicPartition(topic, p)).orElseThrow();
     }
 
     /** Every byte of a log from its start to its end. */
-    static byte[] bytes(PartitionLog log) throws IOException {
+    public static byte[] bytes(PartitionLog log) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long next = log.logStartOffset();
         while (next < log.logEndOffset()) {

@@ -1,0 +1,142 @@
+package io.kayak.broker.topic;
+
+import io.kayak.broker.config.KayakConfig;
+import io.kayak.log.LogConfig;
+import io.kayak.metadata.MetadataErrorCode;
+import io.kayak.metadata.MetadataImage;
+import io.kayak.metadata.MetadataRejectedException;
+import io.kayak.metadata.QuorumUnavailableException;
+import io.kayak.metadata.TopicImage;
+import io.kayak.network.service.TopicService;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The network layer's {@link TopicService} over {@link TopicAdmin}: each operation runs on a thread of its own
+ * (quorum proposals block), and the metadata layer's refusals become {@link TopicError}s.
+ */
+public final class KafkaTopicService implements TopicService, AutoCloseable {
+    private final TopicAdmin admin;
+    private final Supplier<MetadataImage> images;
+    private final KayakConfig config;
+    private final ExecutorService proposals;
+
+    public KafkaTopicService(TopicAdmin admin, Supplier<MetadataImage> images, KayakConfig config) {
+        this.admin = admin;
+        this.images = images;
+        this.config = config;
+        this.proposals = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "kayak-node-" + config.nodeId() + "-topic-admin");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @FunctionalInterface
+    private interface Op {
+        TopicResult run();
+    }
+
+    private CompletableFuture<TopicResult> async(Op op) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return op.run();
+            } catch (MetadataRejectedException e) {
+                return TopicResult.failed(error(e.code()), e.getMessage());
+            } catch (QuorumUnavailableException e) {
+                return TopicResult.failed(TopicError.TIMED_OUT, e.getMessage());
+            }
+        }, proposals);
+    }
+
+    static TopicError error(MetadataErrorCode code) {
+        return switch (code) {
+            case NONE -> TopicError.NONE;
+            case TOPIC_ALREADY_EXISTS -> TopicError.TOPIC_ALREADY_EXISTS;
+            case UNKNOWN_TOPIC -> TopicError.UNKNOWN_TOPIC;
+            case INVALID_TOPIC_NAME -> TopicError.INVALID_TOPIC;
+            case INVALID_PARTITIONS -> TopicError.INVALID_PARTITIONS;
+            case INVALID_REPLICA_ASSIGNMENT, UNKNOWN_BROKER, FENCED_BROKER -> TopicError.INVALID_REPLICA_ASSIGNMENT;
+            case INVALID_REPLICATION_FACTOR -> TopicError.INVALID_REPLICATION_FACTOR;
+            case INVALID_CONFIG -> TopicError.INVALID_CONFIG;
+            case STALE_BROKER_INCARNATION, STALE_LEADER_EPOCH, INVALID_REQUEST -> TopicError.INVALID_REQUEST;
+        };
+    }
+
+    @Override
+    public CompletableFuture<TopicResult> create(String name, int partitions, int replicationFactor,
+                                                 List<List<Integer>> assignment, Map<String, String> configs,
+                                                 boolean validateOnly) {
+        return async(() -> {
+            TopicAdmin.Created c = admin.createTopic(name, partitions, replicationFactor, configs,
+                    assignment.isEmpty() ? null : assignment, validateOnly);
+            return TopicResult.ok(c.topicId(), c.partitions(), c.replicationFactor());
+        });
+    }
+
+    @Override
+    public CompletableFuture<TopicResult> delete(String name) {
+        if (!config.deleteTopicEnable()) {
+            return CompletableFuture.completedFuture(TopicResult.failed(TopicError.TOPIC_DELETION_DISABLED,
+                    "topic deletion is disabled on this broker (" + KayakConfig.DELETE_TOPIC_ENABLE + "=false)"));
+        }
+        return async(() -> {
+            admin.deleteTopic(name);
+            return TopicResult.ok(null, -1, -1);
+        });
+    }
+
+    @Override
+    public CompletableFuture<TopicResult> createPartitions(String name, int totalPartitions, List<List<Integer>> assignment,
+                                                           boolean validateOnly) {
+        return async(() -> {
+            admin.createPartitions(name, totalPartitions, assignment.isEmpty() ? null : assignment, validateOnly);
+            return TopicResult.ok(null, totalPartitions, -1);
+        });
+    }
+
+    @Override
+    public Optional<Map<String, String>> topicConfigs(String name) {
+        return images.get().topic(name).map(TopicImage::configs);
+    }
+
+    @Override
+    public Optional<Map<String, String>> effectiveTopicConfigs(String name) {
+        return images.get().topic(name).map(t -> {
+            LogConfig effective = TopicConfigs.logConfig(config.logConfig(), t.configs());
+            Map<String, String> out = new TreeMap<>();
+            out.put("retention.ms", Long.toString(effective.retentionMs()));
+            out.put("retention.bytes", Long.toString(effective.retentionBytes()));
+            out.put("segment.bytes", Integer.toString(effective.segmentBytes()));
+            out.put("segment.ms", Long.toString(effective.rollMs()));
+            out.put("max.message.bytes", Integer.toString(effective.messageMaxBytes()));
+            out.put("file.delete.delay.ms", Long.toString(effective.fileDeleteDelayMs()));
+            out.put("cleanup.policy", "delete");
+            return out;
+        });
+    }
+
+    @Override
+    public Map<String, String> brokerConfigs() {
+        return new TreeMap<>(config.props());
+    }
+
+    @Override
+    public CompletableFuture<TopicResult> alterTopicConfigs(String name, Map<String, String> changes, boolean validateOnly) {
+        return async(() -> {
+            admin.alterTopicConfigs(name, changes, validateOnly);
+            return TopicResult.ok(null, -1, -1);
+        });
+    }
+
+    @Override
+    public void close() {
+        proposals.shutdownNow();
+    }
+}

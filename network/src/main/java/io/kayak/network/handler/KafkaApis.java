@@ -1,0 +1,42 @@
+package io.kayak.network.handler;
+
+import io.kayak.network.protocol.ApiVersionTable;
+import io.kayak.network.service.ClusterView;
+import io.kayak.network.service.PartitionService;
+import io.kayak.network.service.ProducerIds;
+import io.kayak.network.service.TopicService;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/** Builds the node's {@link ApiDispatcher}: one handler per API of {@link ApiVersionTable#current()}. */
+public final class KafkaApis {
+    private KafkaApis() {
+    }
+
+    /**
+     * @param timer schedules re-checks of fetches waiting for {@code min_bytes}; owned by the caller
+     */
+    public static ApiDispatcher dispatcher(int nodeId, ClusterView cluster, PartitionService partitions,
+                                           TopicService topics, ProducerIds producerIds, ScheduledExecutorService timer,
+                                           boolean autoCreateTopics) {
+        ApiVersionTable versions = ApiVersionTable.current();
+        Map<ApiKeys, ApiHandler> handlers = new EnumMap<>(ApiKeys.class);
+        handlers.put(ApiKeys.API_VERSIONS, new ApiVersionsHandler(versions));
+        handlers.put(ApiKeys.METADATA, new MetadataHandler(cluster, topics, autoCreateTopics));
+        handlers.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(cluster));
+        handlers.put(ApiKeys.PRODUCE, new ProduceHandler(partitions));
+        handlers.put(ApiKeys.FETCH, new FetchHandler(partitions, timer));
+        handlers.put(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions));
+        handlers.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(producerIds));
+        handlers.put(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(topics));
+        handlers.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(topics));
+        handlers.put(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(topics));
+        handlers.put(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions));
+        handlers.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(topics, nodeId));
+        handlers.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, AlterConfigsHandlers.incremental(topics));
+        handlers.put(ApiKeys.ALTER_CONFIGS, AlterConfigsHandlers.legacy(topics));
+        return new ApiDispatcher(versions, handlers);
+    }
+}

@@ -1,0 +1,93 @@
+package io.kayak.network.server;
+
+import io.kayak.network.handler.ApiDispatcher;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka protocol server of one listener: Netty (epoll where available, else NIO), frames delimited by a
+ * 4-byte length and capped at {@code socket.request.max.bytes}, one {@link ConnectionHandler} per connection.
+ * Owns its event loops; {@link #close} stops accepting, closes every connection and shuts the loops down.
+ */
+public final class KafkaServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaServer.class);
+
+    private final String listener;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel channel;
+
+    private KafkaServer(String listener, EventLoopGroup boss, EventLoopGroup workers, Channel channel) {
+        this.listener = listener;
+        this.boss = boss;
+        this.workers = workers;
+        this.channel = channel;
+    }
+
+    /**
+     * Binds {@code host:port} (port 0: an ephemeral one) for {@code listener}.
+     *
+     * @param requestMaxBytes {@code socket.request.max.bytes}: a larger frame closes its connection
+     */
+    public static KafkaServer start(String listener, String host, int port, int requestMaxBytes, int ioThreads,
+                                    ApiDispatcher dispatcher) throws IOException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads, io);
+        try {
+            Channel ch = new ServerBootstrap().group(boss, workers).channel(type)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel c) {
+                            c.pipeline()
+                                    .addLast("frames", new LengthFieldBasedFrameDecoder(requestMaxBytes, 0, 4, 0, 4))
+                                    .addLast("requests", new ConnectionHandler(dispatcher, listener));
+                        }
+                    })
+                    .bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
+            LOG.info("Kafka listener {} on {} ({})", listener, ch.localAddress(), epoll ? "epoll" : "nio");
+            return new KafkaServer(listener, boss, workers, ch);
+        } catch (RuntimeException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new IOException("listener " + listener + " cannot bind " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    public String listener() {
+        return listener;
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
