@@ -31,7 +31,7 @@ case "${1:-}" in
         "$KAYAK_HOME/bin/kayak-admin.sh" quorum describe --http-server "$(http_of 1)"
         echo
         echo "Kayak cluster $cid is up: metadata quorum of nodes ${NODES[*]}."
-        echo "Kafka listeners (bootstrap servers $(for n in "${NODES[@]}"; do kayak_prop "$CONF_DIR/server-$n.properties" listeners | sed 's#.*://##'; done | paste -sd,)) are not served yet: the Kafka protocol arrives with a later issue."
+        echo "Kafka bootstrap servers: $(for n in "${NODES[@]}"; do kayak_prop "$CONF_DIR/server-$n.properties" listeners | sed 's#.*://##'; done | paste -sd,)"
         exit 0
       fi
       sleep 0.5

@@ -37,6 +37,7 @@ class ClusterScriptsIT {
     Path tmp;
     private final Path home = Path.of(System.getProperty("kayak.home", "..")).toAbsolutePath().normalize();
     private final Map<Integer, Integer> httpPorts = new HashMap<>();
+    private final Map<Integer, Integer> kafkaPorts = new HashMap<>();
 
     @AfterEach
     void stopEverything() throws Exception {
@@ -62,11 +63,12 @@ class ClusterScriptsIT {
         for (int id = 1; id <= 3; id++) {
             voters.add(id + "@127.0.0.1:" + freePort());
             httpPorts.put(id, freePort());
+            kafkaPorts.put(id, freePort());
         }
         for (int id = 1; id <= 3; id++) {
             Files.writeString(conf.resolve("server-" + id + ".properties"), String.join("\n",
                     "node.id=" + id,
-                    "listeners=PLAINTEXT://127.0.0.1:" + freePort(),
+                    "listeners=PLAINTEXT://127.0.0.1:" + kafkaPorts.get(id),
                     "controller.quorum.voters=" + String.join(",", voters),
                     "kayak.http.port=" + httpPorts.get(id),
                     "kayak.replication.listener=127.0.0.1:" + freePort(),
@@ -169,5 +171,49 @@ class ClusterScriptsIT {
         for (int id = 1; id <= 3; id++) {
             assertTrue(Files.notExists(tmp.resolve("logs/node-" + id + ".pid")), "PID file of node " + id + " left behind");
         }
+    }
+
+    /** Runs kcat (librdkafka 2.0 from Debian), feeding it {@code input}; returns its exit code and output. */
+    private static Result kcat(String input, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("kcat"));
+        cmd.addAll(List.of(args));
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError("kcat is needed for this test: apt-get install kcat (.ci/run installs it)", e);
+        }
+        p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("kcat " + cmd + " did not finish in 120 s");
+        }
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void kcatProducesAndConsumesAgainstTheScriptStartedCluster() throws Exception {
+        writeConfigs();
+        Result start = script("bin/kayak-cluster.sh", "start");
+        assertEquals(0, start.exit(), start.output());
+        String bootstrap = kafkaPorts.values().stream().map(p -> "127.0.0.1:" + p).reduce((a, b) -> a + "," + b).orElseThrow();
+
+        StringBuilder input = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            input.append("key-").append(i % 7).append(':').append("value-").append(i).append('\n');
+        }
+        Result produce = kcat(input.toString(), "-b", bootstrap, "-t", "kcat-topic", "-P", "-K:", "-z", "lz4");
+        assertEquals(0, produce.exit(), produce.output());
+        Result consume = kcat("", "-b", bootstrap, "-t", "kcat-topic", "-C", "-o", "beginning", "-e", "-q",
+                "-f", "%k:%s\n");
+        assertEquals(0, consume.exit(), consume.output());
+        assertEquals(input.toString(), consume.output(), "what kcat produced comes back in order (one partition)");
+
+        Result metadata = kcat("", "-b", bootstrap, "-L");
+        assertEquals(0, metadata.exit(), metadata.output());
+        assertTrue(metadata.output().contains("3 brokers"), metadata.output());
+        assertTrue(metadata.output().contains("topic \"kcat-topic\" with 1 partitions"), metadata.output());
     }
 }

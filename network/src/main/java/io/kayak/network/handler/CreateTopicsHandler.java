@@ -23,6 +23,10 @@ import org.apache.kafka.common.protocol.Errors;
  * replication factor.
  */
 public final class CreateTopicsHandler implements ApiHandler {
+    /** From this version a result carries the partition count, replication factor and configs. */
+    private static final short DETAILS_VERSION = 5;
+    private static final short TOPIC_ID_VERSION = 7;
+
     private final TopicService topics;
 
     public CreateTopicsHandler(TopicService topics) {
@@ -40,7 +44,7 @@ public final class CreateTopicsHandler implements ApiHandler {
             Map<String, String> configs = new HashMap<>();
             t.configs().forEach(c -> configs.put(c.name(), c.value()));
             results.add(topics.create(t.name(), t.numPartitions(), t.replicationFactor(), assignment, configs,
-                    req.validateOnly()).thenApply(r -> result(t.name(), r)));
+                    req.validateOnly()).thenApply(r -> result(t.name(), r, request.version())));
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> {
             CreateTopicsResponseData resp = new CreateTopicsResponseData();
@@ -49,12 +53,15 @@ public final class CreateTopicsHandler implements ApiHandler {
         });
     }
 
-    private static CreatableTopicResult result(String name, TopicResult r) {
+    private static CreatableTopicResult result(String name, TopicResult r, short version) {
         Errors error = KafkaErrors.of(r.error());
         CreatableTopicResult out = new CreatableTopicResult().setName(name).setErrorCode(error.code())
-                .setErrorMessage(r.message()).setNumPartitions(r.partitions()).setReplicationFactor((short) r.replicationFactor())
-                .setConfigs(new java.util.ArrayList<>());
-        if (r.topicId() != null) {
+                .setErrorMessage(r.message());
+        if (version >= DETAILS_VERSION) {
+            out.setNumPartitions(r.partitions()).setReplicationFactor((short) r.replicationFactor())
+                    .setConfigs(new ArrayList<>());
+        }
+        if (r.topicId() != null && version >= TOPIC_ID_VERSION) {
             out.setTopicId(new Uuid(r.topicId().getMostSignificantBits(), r.topicId().getLeastSignificantBits()));
         }
         return out;

@@ -13,6 +13,8 @@ import org.apache.kafka.common.protocol.ApiMessage;
 
 /** DeleteTopics by name (v1..5; deletion by topic id, v6, is not offered). */
 public final class DeleteTopicsHandler implements ApiHandler {
+    private static final short ERROR_MESSAGE_VERSION = 5;
+
     private final TopicService topics;
 
     public DeleteTopicsHandler(TopicService topics) {
@@ -25,7 +27,8 @@ public final class DeleteTopicsHandler implements ApiHandler {
         List<CompletableFuture<DeletableTopicResult>> results = new ArrayList<>();
         for (String name : req.topicNames()) {
             results.add(topics.delete(name).thenApply(r -> new DeletableTopicResult().setName(name)
-                    .setErrorCode(KafkaErrors.of(r.error()).code()).setErrorMessage(r.message())));
+                    .setErrorCode(KafkaErrors.of(r.error()).code())
+                    .setErrorMessage(request.version() >= ERROR_MESSAGE_VERSION ? r.message() : null)));
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> {
             DeleteTopicsResponseData resp = new DeleteTopicsResponseData();

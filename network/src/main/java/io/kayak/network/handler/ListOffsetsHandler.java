@@ -12,6 +12,9 @@ import org.apache.kafka.common.protocol.ApiMessage;
 
 /** ListOffsets: earliest (-2), latest (-1, the high watermark) or by timestamp, per partition, on its leader. */
 public final class ListOffsetsHandler implements ApiHandler {
+    /** The first version whose response carries the leader epoch. */
+    private static final short LEADER_EPOCH_VERSION = 4;
+
     private final PartitionService partitions;
 
     public ListOffsetsHandler(PartitionService partitions) {
@@ -27,12 +30,15 @@ public final class ListOffsetsHandler implements ApiHandler {
                     .setName(t.name());
             for (ListOffsetsRequestData.ListOffsetsPartition p : t.partitions()) {
                 OffsetResult r = partitions.listOffset(new TopicPartition(t.name(), p.partitionIndex()), p.timestamp());
-                tr.partitions().add(new ListOffsetsResponseData.ListOffsetsPartitionResponse()
+                ListOffsetsResponseData.ListOffsetsPartitionResponse pr = new ListOffsetsResponseData.ListOffsetsPartitionResponse()
                         .setPartitionIndex(p.partitionIndex())
                         .setErrorCode(KafkaErrors.of(r.error()).code())
                         .setOffset(r.offset())
-                        .setTimestamp(r.timestamp())
-                        .setLeaderEpoch(r.leaderEpoch()));
+                        .setTimestamp(r.timestamp());
+                if (request.version() >= LEADER_EPOCH_VERSION) {
+                    pr.setLeaderEpoch(r.leaderEpoch());
+                }
+                tr.partitions().add(pr);
             }
             resp.topics().add(tr);
         }

@@ -141,9 +141,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         while (!pending.isEmpty() && pending.peek().done) {
             Slot s = pending.poll();
             if (s.response != null && ctx.channel().isActive()) {
-                ctx.write(ResponseEncoder.encode(ctx.alloc(), s.header.apiKey(), s.responseVersion,
-                        s.header.correlationId(), s.response));
-                wrote = true;
+                try {
+                    ctx.write(ResponseEncoder.encode(ctx.alloc(), s.header.apiKey(), s.responseVersion,
+                            s.header.correlationId(), s.response));
+                    wrote = true;
+                } catch (RuntimeException e) {
+                    // A handler set a field this version cannot carry: a bug, but one connection's, not the node's.
+                    LOG.warn("Closing connection {}: the {} v{} response cannot be encoded", ctx.channel().remoteAddress(),
+                            s.header.apiKey(), s.responseVersion, e);
+                    ctx.close();
+                    return;
+                }
             }
         }
         if (wrote) {

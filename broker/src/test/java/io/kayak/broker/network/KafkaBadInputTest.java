@@ -1,0 +1,110 @@
+package io.kayak.broker.network;
+
+import static io.kayak.broker.replica.ReplicatedCluster.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.kayak.broker.replica.ReplicatedCluster;
+import java.io.DataInputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.RequestHeaderData;
+import org.apache.kafka.common.message.ResponseHeaderData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A produce request whose batch fails its CRC, sent over a raw socket to the partition's leader, is refused
+ * with CORRUPT_MESSAGE and stores nothing, while a real producer on another connection keeps working.
+ */
+@Tag("integration")
+class KafkaBadInputTest {
+    @TempDir
+    Path tmp;
+    private ReplicatedCluster cluster;
+
+    @AfterEach
+    void tearDown() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static byte[] frame(ApiKeys key, short version, int correlationId, org.apache.kafka.common.protocol.ApiMessage body) {
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        short hv = key.requestHeaderVersion(version);
+        RequestHeaderData h = new RequestHeaderData().setRequestApiKey(key.id).setRequestApiVersion(version)
+                .setCorrelationId(correlationId).setClientId("raw");
+        int size = h.size(cache, hv) + body.size(cache, version);
+        ByteBuffer b = ByteBuffer.allocate(4 + size).putInt(size);
+        ByteBufferAccessor a = new ByteBufferAccessor(b);
+        h.write(a, cache, hv);
+        body.write(a, cache, version);
+        return b.array();
+    }
+
+    @Test
+    void aBatchWithABadCrcIsRefusedAndOtherClientsKeepWorking() throws Exception {
+        cluster = new ReplicatedCluster(tmp, Map.of());
+        cluster.startAll();
+        await("3 brokers registered", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3));
+        cluster.servers.get(1).topicAdmin().createTopic("guarded", 1, 3, Map.of(), null);
+        await("guarded led", 60, () -> cluster.ready("guarded", 1));
+        int leader = cluster.partition("guarded", 0).orElseThrow().leader();
+        int port = cluster.servers.get(leader).kafkaServers().get(0).port();
+
+        MemoryRecords records = MemoryRecords.withRecords(Compression.NONE,
+                new SimpleRecord("intact?".getBytes(StandardCharsets.UTF_8)));
+        ByteBuffer corrupt = records.buffer().duplicate();
+        int last = corrupt.limit() - 1;
+        corrupt.put(last, (byte) (corrupt.get(last) ^ 0x5a)); // a flipped byte in the record, under the CRC
+        ProduceRequestData produce = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(10_000);
+        ProduceRequestData.TopicProduceData t = new ProduceRequestData.TopicProduceData().setName("guarded");
+        t.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0)
+                .setRecords(MemoryRecords.readableRecords(corrupt)));
+        produce.topicData().add(t);
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(frame(ApiKeys.PRODUCE, (short) 9, 1, produce));
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            byte[] resp = new byte[in.readInt()];
+            in.readFully(resp);
+            ByteBuffer b = ByteBuffer.wrap(resp);
+            ResponseHeaderData h = new ResponseHeaderData();
+            h.read(new ByteBufferAccessor(b), ApiKeys.PRODUCE.responseHeaderVersion((short) 9));
+            ProduceResponseData r = new ProduceResponseData();
+            r.read(new ByteBufferAccessor(b), (short) 9);
+            assertEquals(Errors.CORRUPT_MESSAGE.code(),
+                    r.responses().iterator().next().partitionResponses().get(0).errorCode());
+        }
+
+        Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.servers.values().stream()
+                .map(sv -> "127.0.0.1:" + sv.kafkaServers().get(0).port()).collect(Collectors.joining(",")));
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
+            assertEquals(0, producer.send(new ProducerRecord<>("guarded", 0, null, "fine")).get(30, TimeUnit.SECONDS).offset(),
+                    "the refused batch stored nothing; the next good one takes offset 0");
+        }
+    }
+
+}

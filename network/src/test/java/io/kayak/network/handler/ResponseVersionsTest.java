@@ -1,0 +1,303 @@
+package io.kayak.network.handler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.kayak.network.protocol.ApiVersionTable;
+import io.kayak.network.protocol.KafkaRequest;
+import io.kayak.network.protocol.ResponseEncoder;
+import io.kayak.network.service.Acks;
+import io.kayak.network.service.AppendResult;
+import io.kayak.network.service.ClusterView;
+import io.kayak.network.service.OffsetResult;
+import io.kayak.network.service.PartitionError;
+import io.kayak.network.service.PartitionLeader;
+import io.kayak.network.service.PartitionService;
+import io.kayak.network.service.ReadResult;
+import io.kayak.network.service.RecordsSlice;
+import io.kayak.network.service.TopicService;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.RequestHeaderData;
+import org.apache.kafka.common.message.ResponseHeaderData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every advertised API at every advertised version: a representative request through its real handler (over
+ * fake services, with errors and successes), and the response must encode at that version and decode back.
+ * Catches a handler setting a field an older version cannot carry, which would otherwise close a client's
+ * connection (found with kcat: ListOffsets v2 and the leader epoch).
+ */
+class ResponseVersionsTest {
+    @TempDir
+    Path tmp;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stop() {
+        timer.shutdownNow();
+    }
+
+    private static final UUID TOPIC_ID = UUID.randomUUID();
+
+    private final ClusterView cluster = new ClusterView() {
+        @Override
+        public String clusterId() {
+            return "cluster";
+        }
+
+        @Override
+        public int controllerId() {
+            return 1;
+        }
+
+        @Override
+        public List<BrokerEndpoint> liveBrokers(String listener) {
+            return List.of(new BrokerEndpoint(1, "h1", 9092, "rack-a"), new BrokerEndpoint(2, "h2", 9092, null));
+        }
+
+        @Override
+        public List<TopicView> topics() {
+            return List.of(topic());
+        }
+
+        @Override
+        public Optional<TopicView> topic(String name) {
+            return name.equals("t") ? Optional.of(topic()) : Optional.empty();
+        }
+
+        private TopicView topic() {
+            return new TopicView("t", TOPIC_ID, List.of(new PartitionView(0, 1, 5, List.of(1, 2), List.of(1), List.of(2)),
+                    new PartitionView(1, -1, -1, List.of(2, 1), List.of(), List.of())));
+        }
+    };
+
+    private PartitionService partitions(FileChannel segment, int length) {
+        return new PartitionService() {
+            @Override
+            public CompletableFuture<AppendResult> append(TopicPartition partition, ByteBuffer records, Acks acks, long timeoutMs) {
+                return CompletableFuture.completedFuture(partition.partition() == 0 ? AppendResult.appended(10, 12, 3)
+                        : AppendResult.failed(PartitionError.NOT_LEADER, 2, "not here"));
+            }
+
+            @Override
+            public ReadResult read(TopicPartition partition, long offset, int maxBytes) {
+                return partition.partition() == 0
+                        ? new ReadResult(PartitionError.NONE, 20, 0, new RecordsSlice(segment, 0, length), -1)
+                        : ReadResult.failed(PartitionError.OFFSET_OUT_OF_RANGE, -1);
+            }
+
+            @Override
+            public OffsetResult listOffset(TopicPartition partition, long timestamp) {
+                return new OffsetResult(PartitionError.NONE, 7, 1000, 4, -1);
+            }
+
+            @Override
+            public CompletableFuture<OffsetResult> deleteRecords(TopicPartition partition, long offset, long timeoutMs) {
+                return CompletableFuture.completedFuture(new OffsetResult(PartitionError.NONE, offset, -1, 4, -1));
+            }
+
+            @Override
+            public Optional<PartitionLeader> leader(TopicPartition partition) {
+                return Optional.empty();
+            }
+        };
+    }
+
+    private final TopicService topics = new TopicService() {
+        @Override
+        public CompletableFuture<TopicResult> create(String name, int partitions, int replicationFactor,
+                                                     List<List<Integer>> assignment, Map<String, String> configs,
+                                                     boolean validateOnly) {
+            return CompletableFuture.completedFuture(name.equals("t") ? TopicResult.failed(TopicError.TOPIC_ALREADY_EXISTS,
+                    "exists") : TopicResult.ok(UUID.randomUUID(), 3, 2));
+        }
+
+        @Override
+        public CompletableFuture<TopicResult> delete(String name) {
+            return CompletableFuture.completedFuture(TopicResult.failed(TopicError.UNKNOWN_TOPIC, "no " + name));
+        }
+
+        @Override
+        public CompletableFuture<TopicResult> createPartitions(String name, int total, List<List<Integer>> assignment,
+                                                               boolean validateOnly) {
+            return CompletableFuture.completedFuture(TopicResult.failed(TopicError.INVALID_PARTITIONS, "fewer"));
+        }
+
+        @Override
+        public Optional<Map<String, String>> topicConfigs(String name) {
+            return Optional.of(Map.of("retention.ms", "5"));
+        }
+
+        @Override
+        public Optional<Map<String, String>> effectiveTopicConfigs(String name) {
+            return Optional.of(Map.of("retention.ms", "5", "segment.bytes", "1024"));
+        }
+
+        @Override
+        public Map<String, String> brokerConfigs() {
+            return Map.of("node.id", "1");
+        }
+
+        @Override
+        public CompletableFuture<TopicResult> alterTopicConfigs(String name, Map<String, String> changes, boolean validateOnly) {
+            return CompletableFuture.completedFuture(TopicResult.failed(TopicError.INVALID_CONFIG, "bad"));
+        }
+    };
+
+    private static ApiMessage sample(ApiKeys key) {
+        MemoryRecords batch = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("v".getBytes()));
+        switch (key) {
+            case API_VERSIONS:
+                return new ApiVersionsRequestData();
+            case METADATA: {
+                MetadataRequestData m = new MetadataRequestData().setAllowAutoTopicCreation(false);
+                m.setTopics(List.of(new MetadataRequestData.MetadataRequestTopic().setName("t"),
+                        new MetadataRequestData.MetadataRequestTopic().setName("missing")));
+                return m;
+            }
+            case DESCRIBE_CLUSTER:
+                return new DescribeClusterRequestData();
+            case PRODUCE: {
+                ProduceRequestData p = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(1000);
+                ProduceRequestData.TopicProduceData t = new ProduceRequestData.TopicProduceData().setName("t");
+                t.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(batch));
+                t.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(1).setRecords(batch));
+                p.topicData().add(t);
+                return p;
+            }
+            case FETCH:
+                return new FetchRequestData().setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20).setTopics(List.of(
+                        new FetchRequestData.FetchTopic().setTopic("t").setPartitions(List.of(
+                                new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0).setPartitionMaxBytes(1 << 20),
+                                new FetchRequestData.FetchPartition().setPartition(1).setFetchOffset(99).setPartitionMaxBytes(1 << 20)))));
+            case LIST_OFFSETS:
+                return new ListOffsetsRequestData().setTopics(List.of(new ListOffsetsRequestData.ListOffsetsTopic().setName("t")
+                        .setPartitions(List.of(new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(0).setTimestamp(-1)))));
+            case INIT_PRODUCER_ID:
+                return new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(1000);
+            case CREATE_TOPICS: {
+                CreateTopicsRequestData c = new CreateTopicsRequestData();
+                c.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("new").setNumPartitions(3).setReplicationFactor((short) 2));
+                c.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("t").setNumPartitions(1).setReplicationFactor((short) 1));
+                return c;
+            }
+            case DELETE_TOPICS:
+                return new DeleteTopicsRequestData().setTopicNames(List.of("gone"));
+            case CREATE_PARTITIONS: {
+                CreatePartitionsRequestData c = new CreatePartitionsRequestData();
+                c.topics().add(new CreatePartitionsRequestData.CreatePartitionsTopic().setName("t").setCount(1));
+                return c;
+            }
+            case DELETE_RECORDS: {
+                DeleteRecordsRequestData d = new DeleteRecordsRequestData();
+                d.topics().add(new DeleteRecordsRequestData.DeleteRecordsTopic().setName("t").setPartitions(List.of(
+                        new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(0).setOffset(3))));
+                return d;
+            }
+            case DESCRIBE_CONFIGS:
+                return new DescribeConfigsRequestData().setResources(List.of(
+                        new DescribeConfigsRequestData.DescribeConfigsResource().setResourceType(ConfigResource.Type.TOPIC.id())
+                                .setResourceName("t"),
+                        new DescribeConfigsRequestData.DescribeConfigsResource().setResourceType(ConfigResource.Type.BROKER.id())
+                                .setResourceName("1")));
+            case INCREMENTAL_ALTER_CONFIGS: {
+                IncrementalAlterConfigsRequestData r = new IncrementalAlterConfigsRequestData();
+                IncrementalAlterConfigsRequestData.AlterConfigsResource res = new IncrementalAlterConfigsRequestData.AlterConfigsResource()
+                        .setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName("t");
+                res.configs().add(new IncrementalAlterConfigsRequestData.AlterableConfig().setName("retention.ms").setValue("1"));
+                r.resources().add(res);
+                return r;
+            }
+            case ALTER_CONFIGS: {
+                AlterConfigsRequestData r = new AlterConfigsRequestData();
+                AlterConfigsRequestData.AlterConfigsResource res = new AlterConfigsRequestData.AlterConfigsResource()
+                        .setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName("t");
+                res.configs().add(new AlterConfigsRequestData.AlterableConfig().setName("retention.ms").setValue("1"));
+                r.resources().add(res);
+                return r;
+            }
+            default:
+                throw new AssertionError("no sample request for " + key + ": add one when advertising it");
+        }
+    }
+
+    @Test
+    void everyAdvertisedVersionOfEveryApiEncodesItsResponse() throws Exception {
+        MemoryRecords stored = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("stored".getBytes()));
+        Path file = tmp.resolve("segment");
+        Files.write(file, java.util.Arrays.copyOfRange(stored.buffer().array(), 0, stored.sizeInBytes()));
+        try (FileChannel segment = FileChannel.open(file, StandardOpenOption.READ)) {
+            ApiDispatcher dispatcher = KafkaApis.dispatcher(1, cluster, partitions(segment, stored.sizeInBytes()), topics,
+                    () -> CompletableFuture.completedFuture(42L), timer, false);
+            for (Map.Entry<ApiKeys, ApiVersionTable.Range> e : ApiVersionTable.current().ranges().entrySet()) {
+                ApiKeys key = e.getKey();
+                for (short v = e.getValue().min(); v <= e.getValue().max(); v++) {
+                    RequestHeader header = new RequestHeader(new RequestHeaderData().setRequestApiKey(key.id)
+                            .setRequestApiVersion(v).setCorrelationId(v).setClientId("t"), key.requestHeaderVersion(v));
+                    ApiMessage response = dispatcher.dispatch(new KafkaRequest(header, sample(key), "PLAINTEXT", "test"))
+                            .get(10, TimeUnit.SECONDS);
+                    assertNotNull(response, key + " v" + v);
+                    ByteBuf out;
+                    try {
+                        out = ResponseEncoder.encode(UnpooledByteBufAllocator.DEFAULT, key, v, v, response);
+                    } catch (RuntimeException ex) {
+                        throw new AssertionError(key + " v" + v + " response does not encode: " + ex.getMessage(), ex);
+                    }
+                    try {
+                        ByteBuffer b = out.nioBuffer();
+                        assertEquals(b.remaining() - 4, b.getInt());
+                        ResponseHeaderData h = new ResponseHeaderData();
+                        h.read(new ByteBufferAccessor(b), key.responseHeaderVersion(v));
+                        assertEquals(v, h.correlationId());
+                        ApiMessage decoded = org.apache.kafka.common.message.ApiMessageType.fromApiKey(key.id).newResponse();
+                        decoded.read(new ByteBufferAccessor(b), v);
+                        assertEquals(0, b.remaining(), key + " v" + v + " decodes exactly");
+                    } finally {
+                        out.release();
+                    }
+                }
+            }
+        }
+    }
+
+}
