@@ -20,6 +20,7 @@ import io.kayak.metadata.Endpoint;
 import io.kayak.network.handler.ApiDispatcher;
 import io.kayak.network.handler.KafkaApis;
 import io.kayak.network.server.KafkaServer;
+import io.kayak.network.server.RequestMetrics;
 import io.kayak.network.service.PartitionService;
 import io.kayak.metadata.quorum.LeaseMonitor;
 import io.kayak.metadata.quorum.MetadataNode;
@@ -145,9 +146,11 @@ public final class KayakServer implements AutoCloseable {
         ApiDispatcher apis = KafkaApis.dispatcher(config.nodeId(),
                 new MetadataClusterView(clusterId, metadata::image, this::controllerId), partitionService, topicService,
                 producerIds, fetchWaits, config.autoCreateTopicsEnable());
+        RequestMetrics requestMetrics = new RequestMetrics(metricRegistry, apis.versions());
+        closeables.push(requestMetrics);
         for (Endpoint listener : config.listeners()) {
             KafkaServer kafka = KafkaServer.start(listener.listener(), listener.host(), listener.port(),
-                    config.socketRequestMaxBytes(), KAFKA_IO_THREADS, apis);
+                    config.socketRequestMaxBytes(), KAFKA_IO_THREADS, apis, requestMetrics);
             kafkaServers.add(kafka);
             closeables.push(kafka);
         }

@@ -98,6 +98,11 @@ class KafkaMetadataTest {
             assertEquals(Set.copyOf(image.isr()), Set.copyOf(ids(info.isr())));
         }
         assertTrue(admin.listTopics().names().get(20, TimeUnit.SECONDS).contains("orders"));
+        long metadataRequests = cluster.servers.values().stream()
+                .mapToLong(s -> s.metricRegistry().meter("kayak.request.Metadata.requests").getCount()).sum();
+        assertTrue(metadataRequests >= 2, "request metrics count what the AdminClient sent: " + metadataRequests);
+        assertTrue(cluster.servers.values().stream().anyMatch(s ->
+                s.metricRegistry().timer("kayak.request.DescribeCluster.latency").getCount() > 0));
 
         ExecutionException unknown = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> admin.describeTopics(List.of("no-such-topic")).allTopicNames().get(20, TimeUnit.SECONDS));

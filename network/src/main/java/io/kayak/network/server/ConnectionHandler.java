@@ -38,12 +38,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private final ApiDispatcher dispatcher;
     private final String listener;
+    private final RequestMetrics metrics;
     private final ArrayDeque<Slot> pending = new ArrayDeque<>();
 
     /** One request's place in the response order. */
     private static final class Slot {
         final RequestHeader header;
         final short responseVersion;
+        final long receivedNanos = System.nanoTime();
         boolean done;
         ApiMessage response;
 
@@ -53,9 +55,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    ConnectionHandler(ApiDispatcher dispatcher, String listener) {
+    ConnectionHandler(ApiDispatcher dispatcher, String listener, RequestMetrics metrics) {
         this.dispatcher = dispatcher;
         this.listener = listener;
+        this.metrics = metrics;
     }
 
     @Override
@@ -68,7 +71,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             ApiKeys key = header.apiKey();
+            metrics.received(key, frame.readableBytes() + 4);
             if (!dispatcher.versions().supports(key, header.apiVersion())) {
+                metrics.failed(key);
                 refuseVersion(ctx, header);
                 return;
             }
@@ -76,6 +81,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             try {
                 body.read(new ByteBufferAccessor(nio), header.apiVersion());
             } catch (RuntimeException e) {
+                metrics.failed(key);
                 closeOnBadInput(ctx, "a malformed " + key + " v" + header.apiVersion() + " body: " + e);
                 return;
             }
@@ -130,6 +136,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void complete(ChannelHandlerContext ctx, Slot slot, ApiMessage response, Throwable error) {
         if (error != null) {
+            metrics.failed(slot.header.apiKey());
             LOG.warn("Closing connection {}: {} v{} failed: {}", ctx.channel().remoteAddress(), slot.header.apiKey(),
                     slot.header.apiVersion(), error.toString());
             ctx.close();
@@ -142,10 +149,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             Slot s = pending.poll();
             if (s.response != null && ctx.channel().isActive()) {
                 try {
-                    ctx.write(ResponseEncoder.encode(ctx.alloc(), s.header.apiKey(), s.responseVersion,
-                            s.header.correlationId(), s.response));
+                    ByteBuf out = ResponseEncoder.encode(ctx.alloc(), s.header.apiKey(), s.responseVersion,
+                            s.header.correlationId(), s.response);
+                    metrics.answered(s.header.apiKey(), s.receivedNanos, out.readableBytes());
+                    ctx.write(out);
                     wrote = true;
                 } catch (RuntimeException e) {
+                    metrics.failed(s.header.apiKey());
                     // A handler set a field this version cannot carry: a bug, but one connection's, not the node's.
                     LOG.warn("Closing connection {}: the {} v{} response cannot be encoded", ctx.channel().remoteAddress(),
                             s.header.apiKey(), s.responseVersion, e);

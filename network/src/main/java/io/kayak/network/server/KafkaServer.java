@@ -48,7 +48,7 @@ public final class KafkaServer implements AutoCloseable {
      * @param requestMaxBytes {@code socket.request.max.bytes}: a larger frame closes its connection
      */
     public static KafkaServer start(String listener, String host, int port, int requestMaxBytes, int ioThreads,
-                                    ApiDispatcher dispatcher) throws IOException {
+                                    ApiDispatcher dispatcher, RequestMetrics metrics) throws IOException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -63,7 +63,7 @@ public final class KafkaServer implements AutoCloseable {
                         protected void initChannel(SocketChannel c) {
                             c.pipeline()
                                     .addLast("frames", new LengthFieldBasedFrameDecoder(requestMaxBytes, 0, 4, 0, 4))
-                                    .addLast("requests", new ConnectionHandler(dispatcher, listener));
+                                    .addLast("requests", new ConnectionHandler(dispatcher, listener, metrics));
                         }
                     })
                     .bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();

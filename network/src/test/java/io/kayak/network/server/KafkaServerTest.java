@@ -44,6 +44,8 @@ class KafkaServerTest {
     private static final int MAX_REQUEST = 64 * 1024;
 
     private KafkaServer server;
+    private final com.codahale.metrics.MetricRegistry registry = new com.codahale.metrics.MetricRegistry();
+    private RequestMetrics metrics;
     /** Metadata requests park here, so a test decides when (and in which order) they are answered. */
     private final List<CompletableFuture<ApiMessage>> parked = new CopyOnWriteArrayList<>();
 
@@ -59,7 +61,8 @@ class KafkaServerTest {
         versions.ranges().keySet().forEach(k -> handlers.put(k, parking));
         handlers.put(ApiKeys.API_VERSIONS, new ApiVersionsHandler(versions));
         ApiDispatcher dispatcher = new ApiDispatcher(versions, handlers);
-        server = KafkaServer.start("PLAINTEXT", "127.0.0.1", 0, MAX_REQUEST, 2, dispatcher);
+        metrics = new RequestMetrics(registry, versions);
+        server = KafkaServer.start("PLAINTEXT", "127.0.0.1", 0, MAX_REQUEST, 2, dispatcher, metrics);
     }
 
     @AfterEach
@@ -135,6 +138,12 @@ class KafkaServerTest {
             assertEquals(Errors.UNSUPPORTED_VERSION.code(), v0.errorCode());
             assertEquals(3, v0.apiKeys().find(ApiKeys.API_VERSIONS.id).maxVersion(), "the client learns what to retry with");
             assertEquals(Errors.NONE.code(), apiVersions(s, (short) 0, 3).errorCode(), "and the connection still serves");
+            assertEquals(3, registry.meter("kayak.request.ApiVersions.requests").getCount());
+            assertEquals(1, registry.meter("kayak.request.ApiVersions.errors").getCount(), "the unsupported version");
+            assertEquals(3, registry.timer("kayak.request.ApiVersions.latency").getCount(), "three answers timed");
+            assertTrue(registry.meter("kayak.request.ApiVersions.bytes-out").getCount() > 3 * 8);
+            metrics.close();
+            assertTrue(registry.getNames().stream().noneMatch(n -> n.startsWith("kayak.request.")), "close removes them");
         }
     }
 
