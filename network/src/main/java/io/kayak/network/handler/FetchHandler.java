@@ -2,12 +2,10 @@ package io.kayak.network.handler;
 
 import io.kayak.network.protocol.KafkaErrors;
 import io.kayak.network.protocol.KafkaRequest;
+import io.kayak.network.protocol.SliceRecords;
 import io.kayak.network.service.PartitionError;
 import io.kayak.network.service.PartitionService;
 import io.kayak.network.service.ReadResult;
-import io.kayak.network.service.RecordsSlice;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +25,8 @@ import org.apache.kafka.common.record.MemoryRecords;
  * <p>Waiting for {@code min_bytes}: until {@code max_wait_ms} passes, a fetch that found less is tried again
  * every {@link #RECHECK_MS} on the injected timer (polling, not yet a delayed-operation queue woken by appends).
  *
- * <p>Not yet zero-copy: the batches are copied from the segment file into the response buffer.
+ * <p>Zero-copy: the batches stay in the segment files; the response carries {@link SliceRecords} that the
+ * encoder turns into file regions.
  */
 public final class FetchHandler implements ApiHandler {
     static final long RECHECK_MS = 10;
@@ -57,7 +56,7 @@ public final class FetchHandler implements ApiHandler {
                 return;
             }
             timer.schedule(() -> attempt(req, deadline, out), RECHECK_MS, TimeUnit.MILLISECONDS);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             out.completeExceptionally(e); // closes the connection; RejectedExecutionException: shutting down
         }
     }
@@ -65,7 +64,7 @@ public final class FetchHandler implements ApiHandler {
     private record Answer(FetchResponseData response, long bytes, boolean errors) {
     }
 
-    private Answer read(FetchRequestData req) throws IOException {
+    private Answer read(FetchRequestData req) {
         FetchResponseData resp = new FetchResponseData().setSessionId(0).setErrorCode(Errors.NONE.code());
         long budget = req.maxBytes() <= 0 ? Integer.MAX_VALUE : req.maxBytes();
         long bytes = 0;
@@ -85,7 +84,7 @@ public final class FetchHandler implements ApiHandler {
                     fill(pd, r);
                     errors |= r.error() != PartitionError.NONE;
                     if (r.error() == PartitionError.NONE && !r.records().isEmpty()) {
-                        pd.setRecords(MemoryRecords.readableRecords(copy(r.records())));
+                        pd.setRecords(new SliceRecords(r.records()));
                         bytes += r.records().length();
                     }
                 }
@@ -104,14 +103,4 @@ public final class FetchHandler implements ApiHandler {
                 .setPreferredReadReplica(-1);
     }
 
-    private static ByteBuffer copy(RecordsSlice s) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(s.length());
-        while (b.hasRemaining()) {
-            int n = s.channel().read(b, s.position() + b.position());
-            if (n < 0) {
-                throw new IOException("segment ended " + b.remaining() + " bytes before the slice did");
-            }
-        }
-        return b.flip();
-    }
 }

@@ -149,10 +149,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             Slot s = pending.poll();
             if (s.response != null && ctx.channel().isActive()) {
                 try {
-                    ByteBuf out = ResponseEncoder.encode(ctx.alloc(), s.header.apiKey(), s.responseVersion,
+                    ResponseEncoder.Encoded out = ResponseEncoder.encode(ctx.alloc(), s.header.apiKey(), s.responseVersion,
                             s.header.correlationId(), s.response);
-                    metrics.answered(s.header.apiKey(), s.receivedNanos, out.readableBytes());
-                    ctx.write(out);
+                    metrics.answered(s.header.apiKey(), s.receivedNanos, out.bytes());
+                    for (Object part : out.parts()) {
+                        ctx.write(part);
+                    }
                     wrote = true;
                 } catch (RuntimeException e) {
                     metrics.failed(s.header.apiKey());

@@ -2,6 +2,7 @@ package io.kayak.network.handler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kayak.network.protocol.ApiVersionTable;
 import io.kayak.network.protocol.KafkaRequest;
@@ -277,14 +278,15 @@ class ResponseVersionsTest {
                     ApiMessage response = dispatcher.dispatch(new KafkaRequest(header, sample(key), "PLAINTEXT", "test"))
                             .get(10, TimeUnit.SECONDS);
                     assertNotNull(response, key + " v" + v);
-                    ByteBuf out;
+                    ResponseEncoder.Encoded out;
                     try {
                         out = ResponseEncoder.encode(UnpooledByteBufAllocator.DEFAULT, key, v, v, response);
                     } catch (RuntimeException ex) {
                         throw new AssertionError(key + " v" + v + " response does not encode: " + ex.getMessage(), ex);
                     }
                     try {
-                        ByteBuffer b = out.nioBuffer();
+                        ByteBuffer b = ByteBuffer.wrap(bytes(out));
+                        assertEquals(out.bytes(), b.remaining());
                         assertEquals(b.remaining() - 4, b.getInt());
                         ResponseHeaderData h = new ResponseHeaderData();
                         h.read(new ByteBufferAccessor(b), key.responseHeaderVersion(v));
@@ -295,9 +297,32 @@ class ResponseVersionsTest {
                     } finally {
                         out.release();
                     }
+                    if (key == ApiKeys.FETCH) {
+                        assertTrue(out.parts().stream().anyMatch(p -> p instanceof io.netty.channel.FileRegion),
+                                "fetched batches go out as a file region, not copied");
+                    }
                 }
             }
         }
     }
 
+
+    /** The wire bytes of an encoded response: its buffers, and its file regions read through a channel. */
+    static byte[] bytes(ResponseEncoder.Encoded out) throws IOException {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        java.nio.channels.WritableByteChannel sink = java.nio.channels.Channels.newChannel(all);
+        for (Object part : out.parts()) {
+            if (part instanceof ByteBuf b) {
+                byte[] chunk = new byte[b.readableBytes()];
+                b.getBytes(b.readerIndex(), chunk);
+                all.write(chunk);
+            } else {
+                io.netty.channel.FileRegion r = (io.netty.channel.FileRegion) part;
+                for (long done = 0; done < r.count(); ) {
+                    done += r.transferTo(sink, done);
+                }
+            }
+        }
+        return all.toByteArray();
+    }
 }
