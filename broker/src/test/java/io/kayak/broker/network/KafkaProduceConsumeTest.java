@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class KafkaProduceConsumeTest {
     private static final int PARTITIONS = 6;
-    private static final int RECORDS = 5_000;
+    private static final int RECORDS = 100_000;
 
     @TempDir
     Path tmp;
