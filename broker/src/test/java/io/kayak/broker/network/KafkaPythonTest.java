@@ -1,0 +1,74 @@
+package io.kayak.broker.network;
+
+import static io.kayak.broker.replica.ReplicatedCluster.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.kayak.broker.replica.ReplicatedCluster;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kafka-python 2.0.2 (Debian's python3-kafka, which .ci/run installs) against three in-process nodes: it
+ * probes the broker version through ApiVersions, then produces with acks=all and consumes with manual
+ * assignment at its fixed old API versions (Produce 7, Fetch 4, ListOffsets 1, Metadata 1).
+ */
+@Tag("integration")
+class KafkaPythonTest {
+    @TempDir
+    Path tmp;
+    private ReplicatedCluster cluster;
+
+    @AfterEach
+    void tearDown() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static String python() {
+        return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    }
+
+    @Test
+    void kafkaPythonProducesAndConsumes() throws Exception {
+        cluster = new ReplicatedCluster(tmp, Map.of());
+        cluster.startAll();
+        await("3 brokers registered", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3));
+        cluster.servers.get(1).topicAdmin().createTopic("py", 1, 3, Map.of(), null);
+        await("py led", 60, () -> cluster.ready("py", 1));
+        Path script = tmp.resolve("roundtrip.py");
+        try (InputStream in = getClass().getResourceAsStream("/kafka_python_roundtrip.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        String bootstrap = cluster.servers.values().stream().map(s -> "127.0.0.1:" + s.kafkaServers().get(0).port())
+                .collect(Collectors.joining(","));
+        Process p;
+        try {
+            p = new ProcessBuilder(python(), script.toString(), bootstrap, "py", "1000").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError("python3 with kafka-python is needed: apt-get install python3-kafka", e);
+        }
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("kafka-python did not finish in 120 s");
+        }
+        String output = new String(out, StandardCharsets.UTF_8);
+        assertTrue(!output.contains("No module named 'kafka'"), "python3-kafka is needed (apt-get install python3-kafka): "
+                + output);
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("OK 1000 records from offset 0"), output);
+    }
+}
