@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -67,10 +66,6 @@ class KafkaAdminApisTest {
         }
     }
 
-    private String bootstrap() {
-        return cluster.servers.values().stream().map(s -> "127.0.0.1:" + s.kafkaServers().get(0).port())
-                .collect(Collectors.joining(","));
-    }
 
     private static Throwable cause(ExecutionException e) {
         return e.getCause();
@@ -87,11 +82,9 @@ class KafkaAdminApisTest {
 
     @Test
     void topicsAreCreatedDescribedGrownConfiguredTrimmedAndDeleted() throws Exception {
-        cluster = new ReplicatedCluster(tmp, Map.of());
-        cluster.startAll();
-        await("3 brokers registered", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3));
+        cluster = ReplicatedCluster.started(tmp, Map.of());
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
         admin = Admin.create(p);
 
         admin.createTopics(List.of(new NewTopic("alpha", 3, (short) 3),
@@ -132,7 +125,7 @@ class KafkaAdminApisTest {
                         AlterConfigOp.OpType.SET)))).all().get(TIMEOUT_S, TimeUnit.SECONDS))));
 
         Properties pp = new Properties();
-        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < 10; i++) {
                 producer.send(new ProducerRecord<>("alpha", 0, null, "r" + i)).get(TIMEOUT_S, TimeUnit.SECONDS);

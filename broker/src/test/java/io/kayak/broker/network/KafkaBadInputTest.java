@@ -1,6 +1,5 @@
 package io.kayak.broker.network;
 
-import static io.kayak.broker.replica.ReplicatedCluster.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kayak.broker.replica.ReplicatedCluster;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -65,11 +63,8 @@ class KafkaBadInputTest {
 
     @Test
     void aBatchWithABadCrcIsRefusedAndOtherClientsKeepWorking() throws Exception {
-        cluster = new ReplicatedCluster(tmp, Map.of());
-        cluster.startAll();
-        await("3 brokers registered", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3));
-        cluster.servers.get(1).topicAdmin().createTopic("guarded", 1, 3, Map.of(), null);
-        await("guarded led", 60, () -> cluster.ready("guarded", 1));
+        cluster = ReplicatedCluster.started(tmp, Map.of());
+        cluster.createTopic("guarded", 1, 3, Map.of());
         int leader = cluster.partition("guarded", 0).orElseThrow().leader();
         int port = cluster.servers.get(leader).kafkaServers().get(0).port();
 
@@ -99,8 +94,7 @@ class KafkaBadInputTest {
         }
 
         Properties pp = new Properties();
-        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.servers.values().stream()
-                .map(sv -> "127.0.0.1:" + sv.kafkaServers().get(0).port()).collect(Collectors.joining(",")));
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
             assertEquals(0, producer.send(new ProducerRecord<>("guarded", 0, null, "fine")).get(30, TimeUnit.SECONDS).offset(),
                     "the refused batch stored nothing; the next good one takes offset 0");

@@ -1,6 +1,5 @@
 package io.kayak.broker.network;
 
-import static io.kayak.broker.replica.ReplicatedCluster.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -38,13 +36,9 @@ class KafkaClient3xTest {
 
     @Test
     void aKafka39ClientProducesAndConsumes() throws Exception {
-        cluster = new ReplicatedCluster(tmp, Map.of());
-        cluster.startAll();
-        await("3 brokers registered", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3));
-        cluster.servers.get(1).topicAdmin().createTopic("old-client", 1, 3, Map.of(), null);
-        await("old-client led", 60, () -> cluster.ready("old-client", 1));
-        String bootstrap = cluster.servers.values().stream().map(s -> "127.0.0.1:" + s.kafkaServers().get(0).port())
-                .collect(Collectors.joining(","));
+        cluster = ReplicatedCluster.started(tmp, Map.of());
+        cluster.createTopic("old-client", 1, 3, Map.of());
+        String bootstrap = cluster.bootstrap();
         Path testClasses = Path.of(Kafka3RoundTrip.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path clients3 = testClasses.getParent().resolve("kafka-clients-3");
         String classPath = clients3.resolve("*") + File.pathSeparator + testClasses;

@@ -70,9 +70,7 @@ class KafkaMetadataTest {
 
     @Test
     void theJavaAdminClientSeesBrokersTopicsLeadersAndIsrs() throws Exception {
-        cluster = new ReplicatedCluster(tmp, Map.of());
-        cluster.startAll();
-        await("3 brokers registered", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3));
+        cluster = ReplicatedCluster.started(tmp, Map.of());
         admin = admin();
 
         DescribeClusterResult dc = admin.describeCluster();
@@ -85,9 +83,7 @@ class KafkaMetadataTest {
         int controller = dc.controller().get(20, TimeUnit.SECONDS).id();
         assertTrue(controller >= 1 && controller <= 3, "the metadata quorum leader is the controller: " + controller);
 
-        cluster.servers.get(1).topicAdmin().createTopic("orders", 3, 3, Map.of(), null);
-        await("orders led and fully replicated", 60, () -> cluster.ready("orders", 3) && cluster.everyImage(i ->
-                i.topic("orders").orElseThrow().partitions().stream().allMatch(p -> p.isr().size() == 3)));
+        cluster.createTopic("orders", 3, 3, Map.of());
         Map<Integer, TopicPartitionInfo> parts = describe("orders");
         assertEquals(3, parts.size());
         for (int p = 0; p < 3; p++) {

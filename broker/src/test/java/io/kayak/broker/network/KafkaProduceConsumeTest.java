@@ -1,6 +1,5 @@
 package io.kayak.broker.network;
 
-import static io.kayak.broker.replica.ReplicatedCluster.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,23 +56,15 @@ class KafkaProduceConsumeTest {
         }
     }
 
-    private String bootstrap() {
-        return cluster.servers.values().stream().map(s -> "127.0.0.1:" + s.kafkaServers().get(0).port())
-                .collect(Collectors.joining(","));
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"none", "gzip", "snappy", "lz4", "zstd"})
     void keyedRecordsComeBackIdenticalInOrderAndInKafkasPartitions(String compression) throws Exception {
-        cluster = new ReplicatedCluster(tmp, Map.of());
-        cluster.startAll();
-        await("3 brokers registered", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3));
-        cluster.servers.get(1).topicAdmin().createTopic("events", PARTITIONS, 3, Map.of(), null);
-        await("events led and fully replicated", 60, () -> cluster.ready("events", PARTITIONS) && cluster.everyImage(i ->
-                i.topic("events").orElseThrow().partitions().stream().allMatch(p -> p.isr().size() == 3)));
+        cluster = ReplicatedCluster.started(tmp, Map.of());
+        cluster.createTopic("events", PARTITIONS, 3, Map.of());
 
         Properties pp = new Properties();
-        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
         pp.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         pp.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         Map<Integer, List<Integer>> sentOrder = new HashMap<>();
@@ -95,7 +85,7 @@ class KafkaProduceConsumeTest {
         }
 
         Properties cp = new Properties();
-        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
         cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         Map<Integer, List<Integer>> received = new HashMap<>();

@@ -19,7 +19,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -55,20 +54,12 @@ class KafkaProducerFailoverTest {
         }
     }
 
-    private String bootstrap() {
-        return cluster.servers.values().stream().map(s -> "127.0.0.1:" + s.kafkaServers().get(0).port())
-                .collect(Collectors.joining(","));
-    }
 
     @Test
     void everyAcknowledgedRecordSurvivesTheLeadersCrashOnceAndInOrder() throws Exception {
-        cluster = new ReplicatedCluster(tmp, Map.of());
-        cluster.startAll();
-        await("3 brokers registered", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3));
-        cluster.servers.get(1).topicAdmin().createTopic("payments", PARTITIONS, 3, Map.of(), null);
-        await("payments led and fully replicated", 60, () -> cluster.ready("payments", PARTITIONS) && cluster.everyImage(i ->
-                i.topic("payments").orElseThrow().partitions().stream().allMatch(p -> p.isr().size() == 3)));
-        String bootstrap = bootstrap();
+        cluster = ReplicatedCluster.started(tmp, Map.of());
+        cluster.createTopic("payments", PARTITIONS, 3, Map.of());
+        String bootstrap = cluster.bootstrap();
 
         Properties pp = new Properties();
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

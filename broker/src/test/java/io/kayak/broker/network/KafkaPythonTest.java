@@ -1,6 +1,5 @@
 package io.kayak.broker.network;
 
-import static io.kayak.broker.replica.ReplicatedCluster.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -43,17 +41,13 @@ class KafkaPythonTest {
 
     @Test
     void kafkaPythonProducesAndConsumes() throws Exception {
-        cluster = new ReplicatedCluster(tmp, Map.of());
-        cluster.startAll();
-        await("3 brokers registered", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3));
-        cluster.servers.get(1).topicAdmin().createTopic("py", 1, 3, Map.of(), null);
-        await("py led", 60, () -> cluster.ready("py", 1));
+        cluster = ReplicatedCluster.started(tmp, Map.of());
+        cluster.createTopic("py", 1, 3, Map.of());
         Path script = tmp.resolve("roundtrip.py");
         try (InputStream in = getClass().getResourceAsStream("/kafka_python_roundtrip.py")) {
             Files.write(script, in.readAllBytes());
         }
-        String bootstrap = cluster.servers.values().stream().map(s -> "127.0.0.1:" + s.kafkaServers().get(0).port())
-                .collect(Collectors.joining(","));
+        String bootstrap = cluster.bootstrap();
         Process p;
         try {
             p = new ProcessBuilder(python(), script.toString(), bootstrap, "py", "1000").redirectErrorStream(true).start();

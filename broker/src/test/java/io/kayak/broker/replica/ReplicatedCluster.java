@@ -71,6 +71,27 @@ public final class ReplicatedCluster implements AutoCloseable {
         }
     }
 
+    /** A cluster with every node started and registered. */
+    public static ReplicatedCluster started(Path dir, Map<String, String> extra) throws IOException {
+        ReplicatedCluster c = new ReplicatedCluster(dir, extra);
+        c.startAll();
+        await("3 brokers registered", 60, () -> c.everyImage(i -> i.brokers().size() == 3));
+        return c;
+    }
+
+    /** Creates a topic through node 1 and waits until every partition has a leader and a full ISR. */
+    public void createTopic(String topic, int partitions, int replicationFactor, Map<String, String> configs) {
+        servers.get(1).topicAdmin().createTopic(topic, partitions, replicationFactor, configs, null);
+        await(topic + " led and fully replicated", 60, () -> ready(topic, partitions) && everyImage(i ->
+                i.topic(topic).orElseThrow().partitions().stream().allMatch(p -> p.isr().size() == p.replicas().size())));
+    }
+
+    /** Kafka's bootstrap.servers for the running nodes. */
+    public String bootstrap() {
+        return servers.values().stream().map(s -> "127.0.0.1:" + s.kafkaServers().get(0).port())
+                .collect(java.util.stream.Collectors.joining(","));
+    }
+
     public void start(int id) throws IOException {
         servers.put(id, KayakServer.start(configs.get(id)));
     }
