@@ -216,4 +216,140 @@ class ClusterScriptsIT {
         assertTrue(metadata.output().contains("3 brokers"), metadata.output());
         assertTrue(metadata.output().contains("topic \"kcat-topic\" with 1 partitions"), metadata.output());
     }
+
+    /**
+     * The mission's fail-over promise with real processes: while an idempotent acks=all Java producer sends
+     * continuously, {@code kill -9} hits the node leading most partitions; the node is restarted with the
+     * script; afterwards every acknowledged record is read back exactly once, in acknowledgement order per
+     * partition, and the producer reported no error.
+     */
+    @Test
+    void aProducerLosesNothingWhenTheNodeLeadingMostPartitionsIsKilled() throws Exception {
+        writeConfigs();
+        Result start = script("bin/kayak-cluster.sh", "start");
+        assertEquals(0, start.exit(), start.output());
+        String bootstrap = kafkaPorts.values().stream().map(p -> "127.0.0.1:" + p).reduce((a, b) -> a + "," + b).orElseThrow();
+        int partitions = 6;
+        java.util.Properties ap = new java.util.Properties();
+        ap.put("bootstrap.servers", bootstrap);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(ap)) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("ledger", partitions, (short) 3)))
+                    .all().get(60, TimeUnit.SECONDS);
+            awaitFullIsr(admin, "ledger", 90);
+
+            java.util.Properties pp = new java.util.Properties();
+            pp.put("bootstrap.servers", bootstrap);
+            pp.put("acks", "all");
+            pp.put("linger.ms", "2");
+            pp.put("request.timeout.ms", "5000");
+            pp.put("delivery.timeout.ms", "120000");
+            Map<Integer, List<Integer>> ackedOrder = new java.util.concurrent.ConcurrentHashMap<>();
+            List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger acked = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            int[] sent = new int[1];
+            try (org.apache.kafka.clients.producer.KafkaProducer<String, String> producer =
+                         new org.apache.kafka.clients.producer.KafkaProducer<>(pp,
+                                 new org.apache.kafka.common.serialization.StringSerializer(),
+                                 new org.apache.kafka.common.serialization.StringSerializer())) {
+                Thread sender = new Thread(() -> {
+                    for (int i = 0; running.get(); i++) {
+                        int n = i;
+                        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("ledger", i % partitions, null,
+                                Integer.toString(n)), (md, e) -> {
+                            if (e != null) {
+                                failures.add(e);
+                            } else {
+                                ackedOrder.computeIfAbsent(md.partition(),
+                                        x -> java.util.Collections.synchronizedList(new ArrayList<>())).add(n);
+                                acked.incrementAndGet();
+                            }
+                        });
+                        sent[0] = i + 1;
+                        if (i % 200 == 199) {
+                            producer.flush();
+                        }
+                    }
+                }, "test-producer");
+                sender.start();
+                awaitCount("records flowing", acked, 2_000, failures);
+
+                Map<Integer, Integer> leads = new HashMap<>();
+                admin.describeTopics(List.of("ledger")).allTopicNames().get(30, TimeUnit.SECONDS).get("ledger").partitions()
+                        .forEach(p -> leads.merge(p.leader().id(), 1, Integer::sum));
+                int victim = leads.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+                int atKill = acked.get();
+                ProcessHandle.of(pidOf(victim)).orElseThrow().destroyForcibly(); // kill -9
+                awaitCount("acknowledgements without node " + victim, acked, atKill + 2_000, failures);
+
+                Result restart = script("bin/kayak-server.sh", "-daemon",
+                        tmp.resolve("conf/server-" + victim + ".properties").toString());
+                assertEquals(0, restart.exit(), restart.output());
+                awaitFullIsr(admin, "ledger", 120);
+                awaitCount("acknowledgements after its return", acked, acked.get() + 1_000, failures);
+                running.set(false);
+                sender.join(30_000);
+                producer.flush();
+            }
+            assertEquals(List.of(), failures, "the producer recovered from everything");
+            assertEquals(sent[0], acked.get(), "every record sent was acknowledged");
+
+            java.util.Properties cp = new java.util.Properties();
+            cp.put("bootstrap.servers", bootstrap);
+            cp.put("enable.auto.commit", "false");
+            Map<Integer, List<Integer>> read = new HashMap<>();
+            try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> consumer =
+                         new org.apache.kafka.clients.consumer.KafkaConsumer<>(cp,
+                                 new org.apache.kafka.common.serialization.StringDeserializer(),
+                                 new org.apache.kafka.common.serialization.StringDeserializer())) {
+                List<org.apache.kafka.common.TopicPartition> all = new ArrayList<>();
+                for (int p = 0; p < partitions; p++) {
+                    all.add(new org.apache.kafka.common.TopicPartition("ledger", p));
+                }
+                consumer.assign(all);
+                consumer.seekToBeginning(all);
+                int count = 0;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (count < acked.get() && System.nanoTime() < deadline) {
+                    for (var r : consumer.poll(java.time.Duration.ofMillis(500))) {
+                        read.computeIfAbsent(r.partition(), x -> new ArrayList<>()).add(Integer.parseInt(r.value()));
+                        count++;
+                    }
+                }
+            }
+            for (int p = 0; p < partitions; p++) {
+                assertEquals(ackedOrder.get(p), read.get(p), "partition " + p
+                        + ": every acknowledged record once, in acknowledgement order, and nothing else");
+            }
+        }
+    }
+
+    private static void awaitCount(String what, java.util.concurrent.atomic.AtomicInteger counter, int target,
+                                   List<Exception> failures) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (counter.get() < target && failures.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what + " (" + counter.get() + " of " + target + ")");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+
+    private static void awaitFullIsr(org.apache.kafka.clients.admin.Admin admin, String topic, long seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            try {
+                var d = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+                if (d.partitions().stream().allMatch(p -> p.leader() != null && p.isr().size() == 3)) {
+                    return;
+                }
+            } catch (Exception e) {
+                // not yet
+            }
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for full ISRs of " + topic);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+    }
 }
