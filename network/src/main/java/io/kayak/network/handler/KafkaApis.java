@@ -26,7 +26,7 @@ public final class KafkaApis {
         handlers.put(ApiKeys.API_VERSIONS, new ApiVersionsHandler(versions));
         handlers.put(ApiKeys.METADATA, new MetadataHandler(cluster, topics, autoCreateTopics));
         handlers.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(cluster));
-        handlers.put(ApiKeys.PRODUCE, new ProduceHandler(partitions));
+        handlers.put(ApiKeys.PRODUCE, new ProduceHandler(partitions, cluster));
         handlers.put(ApiKeys.FETCH, new FetchHandler(partitions, timer));
         handlers.put(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions));
         handlers.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(producerIds));

@@ -4,6 +4,8 @@ import io.kayak.network.protocol.KafkaErrors;
 import io.kayak.network.protocol.KafkaRequest;
 import io.kayak.network.service.Acks;
 import io.kayak.network.service.AppendResult;
+import io.kayak.network.service.ClusterView;
+import io.kayak.network.service.PartitionLeader;
 import io.kayak.network.service.PartitionError;
 import io.kayak.network.service.PartitionService;
 import java.nio.ByteBuffer;
@@ -23,13 +25,20 @@ import org.apache.kafka.common.record.MemoryRecords;
  * Produce: every partition of the request is appended through the {@link PartitionService} at once, and the
  * response, with one result per partition, is sent when all have answered. Batches are stored as the client
  * sent them (whatever their compression); validation (CRC, framing, size, idempotence) happens below. With
- * acks=0 the appends still happen but no response is sent.
+ * acks=0 the appends still happen but no response is sent. From v10 a {@code NOT_LEADER_OR_FOLLOWER} result
+ * names the current leader and its epoch, with the leader's endpoint on this listener, so the client can
+ * redirect without a metadata round trip.
  */
 public final class ProduceHandler implements ApiHandler {
-    private final PartitionService partitions;
+    /** The first version whose response can name the current leader (KIP-951). */
+    private static final short CURRENT_LEADER_VERSION = 10;
 
-    public ProduceHandler(PartitionService partitions) {
+    private final PartitionService partitions;
+    private final ClusterView cluster;
+
+    public ProduceHandler(PartitionService partitions, ClusterView cluster) {
         this.partitions = partitions;
+        this.cluster = cluster;
     }
 
     private record Pending(String topic, int partition, CompletableFuture<AppendResult> result) {
@@ -62,10 +71,10 @@ public final class ProduceHandler implements ApiHandler {
             return CompletableFuture.completedFuture(null);
         }
         return CompletableFuture.allOf(pending.stream().map(Pending::result).toArray(CompletableFuture[]::new))
-                .thenApply(v -> respond(pending));
+                .thenApply(v -> respond(pending, request));
     }
 
-    private static ProduceResponseData respond(List<Pending> pending) {
+    private ProduceResponseData respond(List<Pending> pending, KafkaRequest request) {
         ProduceResponseData resp = new ProduceResponseData();
         java.util.Map<String, TopicProduceResponse> topics = new java.util.LinkedHashMap<>();
         for (Pending p : pending) {
@@ -76,14 +85,33 @@ public final class ProduceHandler implements ApiHandler {
             });
             AppendResult r = p.result().join();
             Errors error = KafkaErrors.of(r.error());
-            t.partitionResponses().add(new PartitionProduceResponse().setIndex(p.partition())
+            PartitionProduceResponse pr = new PartitionProduceResponse().setIndex(p.partition())
                     .setErrorCode(error.code())
                     .setErrorMessage(error == Errors.NONE || r.message().isEmpty() ? null : r.message())
                     .setBaseOffset(error == Errors.NONE ? r.baseOffset() : -1)
                     .setLogAppendTimeMs(-1)
-                    .setLogStartOffset(error == Errors.NONE ? r.logStartOffset() : -1));
+                    .setLogStartOffset(error == Errors.NONE ? r.logStartOffset() : -1);
+            if (error == Errors.NOT_LEADER_OR_FOLLOWER && r.leaderHint() >= 0 && request.version() >= CURRENT_LEADER_VERSION) {
+                int epoch = partitions.leader(new TopicPartition(p.topic(), p.partition()))
+                        .filter(l -> l.leader() == r.leaderHint()).map(PartitionLeader::leaderEpoch).orElse(-1);
+                pr.setCurrentLeader(new ProduceResponseData.LeaderIdAndEpoch().setLeaderId(r.leaderHint()).setLeaderEpoch(epoch));
+                addEndpoint(resp, r.leaderHint(), request.listener());
+            }
+            t.partitionResponses().add(pr);
         }
         return resp;
+    }
+
+    private void addEndpoint(ProduceResponseData resp, int nodeId, String listener) {
+        if (resp.nodeEndpoints().find(nodeId) != null) {
+            return;
+        }
+        for (ClusterView.BrokerEndpoint b : cluster.liveBrokers(listener)) {
+            if (b.nodeId() == nodeId) {
+                resp.nodeEndpoints().add(new ProduceResponseData.NodeEndpoint().setNodeId(b.nodeId()).setHost(b.host())
+                        .setPort(b.port()).setRack(b.rack()));
+            }
+        }
     }
 
     private static ProduceResponseData everyPartition(ProduceRequestData req, Errors error) {

@@ -307,6 +307,26 @@ class ResponseVersionsTest {
     }
 
 
+    @Test
+    void notLeaderProduceResultsNameTheCurrentLeaderFromVersionTen() throws Exception {
+        ApiDispatcher dispatcher = KafkaApis.dispatcher(1, cluster, partitions(null, 0), topics,
+                () -> CompletableFuture.completedFuture(42L), timer, false);
+        for (short v : new short[] {9, 10, 12}) {
+            RequestHeader header = new RequestHeader(new RequestHeaderData().setRequestApiKey(ApiKeys.PRODUCE.id)
+                    .setRequestApiVersion(v).setCorrelationId(1).setClientId("t"), ApiKeys.PRODUCE.requestHeaderVersion(v));
+            org.apache.kafka.common.message.ProduceResponseData r = (org.apache.kafka.common.message.ProduceResponseData)
+                    dispatcher.dispatch(new KafkaRequest(header, sample(ApiKeys.PRODUCE), "PLAINTEXT", "test")).get(10, TimeUnit.SECONDS);
+            var notLeader = r.responses().iterator().next().partitionResponses().get(1);
+            assertEquals(org.apache.kafka.common.protocol.Errors.NOT_LEADER_OR_FOLLOWER.code(), notLeader.errorCode());
+            if (v < 10) {
+                assertEquals(-1, notLeader.currentLeader().leaderId(), "v" + v + " cannot carry it");
+            } else {
+                assertEquals(2, notLeader.currentLeader().leaderId());
+                assertEquals("h2", r.nodeEndpoints().find(2).host());
+            }
+        }
+    }
+
     /** The wire bytes of an encoded response: its buffers, and its file regions read through a channel. */
     static byte[] bytes(ResponseEncoder.Encoded out) throws IOException {
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
