@@ -1,7 +1,6 @@
 package io.kayak.broker.topic;
 
 import io.kayak.broker.config.KayakConfig;
-import io.kayak.log.LogConfig;
 import io.kayak.metadata.MetadataErrorCode;
 import io.kayak.metadata.MetadataImage;
 import io.kayak.metadata.MetadataRejectedException;
@@ -108,18 +107,7 @@ public final class KafkaTopicService implements TopicService, AutoCloseable {
 
     @Override
     public Optional<Map<String, String>> effectiveTopicConfigs(String name) {
-        return images.get().topic(name).map(t -> {
-            LogConfig effective = TopicConfigs.logConfig(config.logConfig(), t.configs());
-            Map<String, String> out = new TreeMap<>();
-            out.put("retention.ms", Long.toString(effective.retentionMs()));
-            out.put("retention.bytes", Long.toString(effective.retentionBytes()));
-            out.put("segment.bytes", Integer.toString(effective.segmentBytes()));
-            out.put("segment.ms", Long.toString(effective.rollMs()));
-            out.put("max.message.bytes", Integer.toString(effective.messageMaxBytes()));
-            out.put("file.delete.delay.ms", Long.toString(effective.fileDeleteDelayMs()));
-            out.put("cleanup.policy", "delete");
-            return out;
-        });
+        return images.get().topic(name).map(t -> TopicConfigs.effective(config.logConfig(), t.configs()));
     }
 
     @Override

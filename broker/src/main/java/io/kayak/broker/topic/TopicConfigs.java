@@ -41,6 +41,18 @@ public final class TopicConfigs {
     }
 
     /**
+     * The effective value of every topic config Kayak honours (the topic's overrides over the node's log
+     * settings), by Kafka's topic config name, plus {@code cleanup.policy}, which is always {@code delete}.
+     */
+    public static Map<String, String> effective(LogConfig node, Map<String, String> topicConfigs) {
+        Map<String, String> log = logConfig(node, topicConfigs).toMap();
+        Map<String, String> out = new java.util.TreeMap<>();
+        TOPIC_KEYS.forEach((topicKey, logKey) -> out.put(topicKey, log.get(logKey)));
+        out.put("cleanup.policy", "delete");
+        return out;
+    }
+
+    /**
      * Refuses topic configs every replica would refuse when it opens the log, so a bad value fails the request
      * instead of leaving partitions that never come up.
      *

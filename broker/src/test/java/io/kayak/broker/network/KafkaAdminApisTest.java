@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kayak.broker.replica.ReplicatedCluster;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Topic administration with the real Java AdminClient: create (plain, validate-only, explicit assignment),
@@ -48,21 +46,15 @@ import org.junit.jupiter.api.io.TempDir;
  * describe, add partitions, alter and describe configs, delete records and delete topics.
  */
 @Tag("integration")
-class KafkaAdminApisTest {
+class KafkaAdminApisTest extends ClusterTest {
     private static final long TIMEOUT_S = 30;
 
-    @TempDir
-    Path tmp;
-    private ReplicatedCluster cluster;
     private Admin admin;
 
     @AfterEach
-    void tearDown() {
+    void closeAdmin() {
         if (admin != null) {
             admin.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

@@ -7,7 +7,6 @@ import java.io.DataInputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -26,27 +25,15 @@ import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A produce request whose batch fails its CRC, sent over a raw socket to the partition's leader, is refused
  * with CORRUPT_MESSAGE and stores nothing, while a real producer on another connection keeps working.
  */
 @Tag("integration")
-class KafkaBadInputTest {
-    @TempDir
-    Path tmp;
-    private ReplicatedCluster cluster;
-
-    @AfterEach
-    void tearDown() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+class KafkaBadInputTest extends ClusterTest {
 
     private static byte[] frame(ApiKeys key, short version, int correlationId, org.apache.kafka.common.protocol.ApiMessage body) {
         ObjectSerializationCache cache = new ObjectSerializationCache();

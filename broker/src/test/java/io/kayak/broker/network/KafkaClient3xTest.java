@@ -12,27 +12,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A 3.x Java client (kafka-clients 3.9.1, copied to target/kafka-clients-3 by the build) in a child JVM, so it
  * does not meet the 4.x client the rest of the tests use: idempotent produce and manual-assignment consume.
  */
 @Tag("integration")
-class KafkaClient3xTest {
-    @TempDir
-    Path tmp;
-    private ReplicatedCluster cluster;
-
-    @AfterEach
-    void tearDown() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+class KafkaClient3xTest extends ClusterTest {
 
     @Test
     void aKafka39ClientProducesAndConsumes() throws Exception {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kayak.broker.replica.ReplicatedCluster;
 import io.kayak.metadata.PartitionImage;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,6 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real Kafka Java AdminClient (kafka-clients from Maven Central) against three in-process Kayak nodes:
@@ -33,19 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
  * showing up as an offline replica and a smaller ISR.
  */
 @Tag("integration")
-class KafkaMetadataTest {
-    @TempDir
-    Path tmp;
-    private ReplicatedCluster cluster;
+class KafkaMetadataTest extends ClusterTest {
     private Admin admin;
 
     @AfterEach
-    void tearDown() {
+    void closeAdmin() {
         if (admin != null) {
             admin.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kayak.broker.replica.ReplicatedCluster;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,11 +27,9 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real Kafka Java producer (default settings: idempotence on, acks=all) and consumer (manual assignment)
@@ -41,20 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
  * partitions Kafka's own key hashing picks, for each compression codec.
  */
 @Tag("integration")
-class KafkaProduceConsumeTest {
+class KafkaProduceConsumeTest extends ClusterTest {
     private static final int PARTITIONS = 6;
     private static final int RECORDS = 100_000;
 
-    @TempDir
-    Path tmp;
-    private ReplicatedCluster cluster;
-
-    @AfterEach
-    void tearDown() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
 
     @ParameterizedTest

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kayak.broker.replica.ReplicatedCluster;
 import io.kayak.metadata.PartitionImage;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,10 +27,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fail-over under a real Kafka producer (idempotent, acks=all): while it sends continuously, the node leading
@@ -40,19 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * partition, and the producer saw no error it could not recover from.
  */
 @Tag("integration")
-class KafkaProducerFailoverTest {
+class KafkaProducerFailoverTest extends ClusterTest {
     private static final int PARTITIONS = 6;
 
-    @TempDir
-    Path tmp;
-    private ReplicatedCluster cluster;
-
-    @AfterEach
-    void tearDown() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
 
     @Test

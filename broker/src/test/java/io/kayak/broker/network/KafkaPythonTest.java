@@ -12,10 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kafka-python 2.0.2 (Debian's python3-kafka, which .ci/run installs) against three in-process nodes: it
@@ -23,17 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * assignment at its fixed old API versions (Produce 7, Fetch 4, ListOffsets 1, Metadata 1).
  */
 @Tag("integration")
-class KafkaPythonTest {
-    @TempDir
-    Path tmp;
-    private ReplicatedCluster cluster;
-
-    @AfterEach
-    void tearDown() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+class KafkaPythonTest extends ClusterTest {
 
     private static String python() {
         return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";

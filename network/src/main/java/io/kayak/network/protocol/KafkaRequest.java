@@ -6,9 +6,9 @@ import org.apache.kafka.common.requests.RequestHeader;
 
 /**
  * One decoded request: its header, its body (kafka-clients' generated {@code *RequestData}), the listener it
- * arrived on (Metadata answers with that listener's endpoints) and the client's address.
+ * arrived on (Metadata answers with that listener's endpoints).
  */
-public record KafkaRequest(RequestHeader header, ApiMessage body, String listener, String clientAddress) {
+public record KafkaRequest(RequestHeader header, ApiMessage body, String listener) {
     public ApiKeys apiKey() {
         return header.apiKey();
     }

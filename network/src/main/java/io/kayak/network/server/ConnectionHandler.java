@@ -90,8 +90,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (pending.size() >= MAX_IN_FLIGHT) {
                 ctx.channel().config().setAutoRead(false);
             }
-            String client = String.valueOf(ctx.channel().remoteAddress());
-            dispatcher.dispatch(new KafkaRequest(header, body, listener, client)).whenComplete((response, error) ->
+            dispatcher.dispatch(new KafkaRequest(header, body, listener)).whenComplete((response, error) ->
                     ctx.executor().execute(() -> complete(ctx, slot, response, error)));
         } finally {
             frame.release();

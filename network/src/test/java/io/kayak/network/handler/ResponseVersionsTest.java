@@ -275,7 +275,7 @@ class ResponseVersionsTest {
                 for (short v = e.getValue().min(); v <= e.getValue().max(); v++) {
                     RequestHeader header = new RequestHeader(new RequestHeaderData().setRequestApiKey(key.id)
                             .setRequestApiVersion(v).setCorrelationId(v).setClientId("t"), key.requestHeaderVersion(v));
-                    ApiMessage response = dispatcher.dispatch(new KafkaRequest(header, sample(key), "PLAINTEXT", "test"))
+                    ApiMessage response = dispatcher.dispatch(new KafkaRequest(header, sample(key), "PLAINTEXT"))
                             .get(10, TimeUnit.SECONDS);
                     assertNotNull(response, key + " v" + v);
                     ResponseEncoder.Encoded out;
@@ -315,7 +315,7 @@ class ResponseVersionsTest {
             RequestHeader header = new RequestHeader(new RequestHeaderData().setRequestApiKey(ApiKeys.PRODUCE.id)
                     .setRequestApiVersion(v).setCorrelationId(1).setClientId("t"), ApiKeys.PRODUCE.requestHeaderVersion(v));
             org.apache.kafka.common.message.ProduceResponseData r = (org.apache.kafka.common.message.ProduceResponseData)
-                    dispatcher.dispatch(new KafkaRequest(header, sample(ApiKeys.PRODUCE), "PLAINTEXT", "test")).get(10, TimeUnit.SECONDS);
+                    dispatcher.dispatch(new KafkaRequest(header, sample(ApiKeys.PRODUCE), "PLAINTEXT")).get(10, TimeUnit.SECONDS);
             var notLeader = r.responses().iterator().next().partitionResponses().get(1);
             assertEquals(org.apache.kafka.common.protocol.Errors.NOT_LEADER_OR_FOLLOWER.code(), notLeader.errorCode());
             if (v < 10) {
