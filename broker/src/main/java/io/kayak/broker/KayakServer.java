@@ -3,6 +3,7 @@ package io.kayak.broker;
 import io.kayak.broker.config.KayakConfig;
 import io.kayak.broker.http.AdminHttpServer;
 import com.codahale.metrics.MetricRegistry;
+import io.kayak.broker.group.GroupCoordinator;
 import io.kayak.broker.lifecycle.BrokerLifecycle;
 import io.kayak.broker.network.MetadataClusterView;
 import io.kayak.broker.producer.ProducerIdBlocks;
@@ -16,7 +17,10 @@ import io.kayak.broker.storage.MetaProperties;
 import io.kayak.broker.topic.KafkaTopicService;
 import io.kayak.broker.topic.TopicAdmin;
 import io.kayak.log.LogDir;
+import io.kayak.metadata.ApplyResult;
 import io.kayak.metadata.Endpoint;
+import io.kayak.metadata.QuorumUnavailableException;
+import io.kayak.metadata.record.MetadataRecord;
 import io.kayak.network.handler.ApiDispatcher;
 import io.kayak.network.handler.KafkaApis;
 import io.kayak.network.server.KafkaServer;
@@ -73,6 +77,7 @@ public final class KayakServer implements AutoCloseable {
     private LeadershipPublisher publisher;
     private ReplicatedPartitionService partitionService;
     private TopicAdmin topicAdmin;
+    private GroupCoordinator groups;
 
     private KayakServer(KayakConfig config, String clusterId) {
         this.config = config;
@@ -143,9 +148,12 @@ public final class KayakServer implements AutoCloseable {
         closeables.push(producerIds);
         KafkaTopicService topicService = new KafkaTopicService(topicAdmin, metadata::image, config);
         closeables.push(topicService);
+        groups = new GroupCoordinator(config.nodeId(), config.groupConfig(), metadata::image,
+                this::recordGroupChange, clock::millis, metricRegistry);
+        closeables.push(groups);
         ApiDispatcher apis = KafkaApis.dispatcher(config.nodeId(),
                 new MetadataClusterView(clusterId, metadata::image, this::controllerId), partitionService, topicService,
-                producerIds, fetchWaits, config.autoCreateTopicsEnable());
+                producerIds, groups, fetchWaits, config.autoCreateTopicsEnable());
         RequestMetrics requestMetrics = new RequestMetrics(metricRegistry, apis.versions());
         closeables.push(requestMetrics);
         for (Endpoint listener : config.listeners()) {
@@ -160,6 +168,21 @@ public final class KayakServer implements AutoCloseable {
         }
         LOG.info("Kayak node {} of cluster {} started: metadata voter at {}, HTTP port {}", config.nodeId(), clusterId,
                 config.metadataConfig().self().address(), http == null ? "off" : http.port());
+    }
+
+    /** The group coordinator's writes: committed through the quorum, then applied here before it answers. */
+    private ApplyResult recordGroupChange(MetadataRecord record) {
+        ApplyResult r = metadata.client().propose(record);
+        try {
+            if (!metadata.awaitApplied(r.index(), config.metadataConfig().proposalTimeoutMs())) {
+                throw new QuorumUnavailableException("node " + config.nodeId() + " did not apply " + record.type()
+                        + " at index " + r.index() + " in time", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QuorumUnavailableException("interrupted while waiting to apply " + record.type(), e);
+        }
+        return r;
     }
 
     /** Waits until this node is registered, then reconciles and starts its partition replicas. */
@@ -209,6 +232,11 @@ public final class KayakServer implements AutoCloseable {
 
     public PartitionService partitionService() {
         return partitionService;
+    }
+
+    /** This node's consumer-group coordinator. */
+    public GroupCoordinator groupCoordinator() {
+        return groups;
     }
 
     public TopicAdmin topicAdmin() {

@@ -15,5 +15,8 @@ public enum MetadataErrorCode {
     INVALID_CONFIG,
     INVALID_REQUEST,
     /** More replicas asked for than live, unfenced brokers exist. */
-    INVALID_REPLICATION_FACTOR
+    INVALID_REPLICATION_FACTOR,
+    /** The group has recorded members, so its offsets cannot be deleted as a whole. */
+    NON_EMPTY_GROUP,
+    UNKNOWN_GROUP
 }

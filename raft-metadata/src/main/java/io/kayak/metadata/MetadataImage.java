@@ -18,12 +18,14 @@ import java.util.UUID;
  * unchanged parts of the old one.
  *
  * <p>Snapshot format (version {@link #SNAPSHOT_VERSION}): version(1) appliedTerm(8) appliedIndex(8)
- * nextProducerId(8), then brokers, topics, cluster configs and committed offsets, each as a count followed
- * by entries. An unknown version is refused with {@link IllegalStateException} at start.
+ * nextProducerId(8), then brokers, topics, cluster configs, committed offsets and group states, each as a count
+ * followed by entries (version 1 had no group states and is still read). An unknown version is refused with {@link IllegalStateException} at start.
  */
 public final class MetadataImage {
-    public static final byte SNAPSHOT_VERSION = 1;
-    public static final MetadataImage EMPTY = new MetadataImage(0, -1, Map.of(), Map.of(), Map.of(), Map.of(), 0);
+    public static final byte SNAPSHOT_VERSION = 2;
+    /** The previous format, still read: the same without recorded group state. */
+    static final byte SNAPSHOT_VERSION_NO_GROUPS = 1;
+    public static final MetadataImage EMPTY = new MetadataImage(0, -1, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), 0);
 
     private final long appliedTerm;
     private final long appliedIndex;
@@ -31,17 +33,20 @@ public final class MetadataImage {
     private final Map<String, TopicImage> topics;
     private final Map<String, String> clusterConfigs;
     private final Map<String, Map<TopicPartition, CommittedOffset>> offsets;
+    private final Map<String, GroupImage> groups;
     private final long nextProducerId;
 
     public MetadataImage(long appliedTerm, long appliedIndex, Map<Integer, BrokerRegistration> brokers,
                          Map<String, TopicImage> topics, Map<String, String> clusterConfigs,
-                         Map<String, Map<TopicPartition, CommittedOffset>> offsets, long nextProducerId) {
+                         Map<String, Map<TopicPartition, CommittedOffset>> offsets, Map<String, GroupImage> groups,
+                         long nextProducerId) {
         this.appliedTerm = appliedTerm;
         this.appliedIndex = appliedIndex;
         this.brokers = Collections.unmodifiableMap(new TreeMap<>(brokers));
         this.topics = Collections.unmodifiableMap(new TreeMap<>(topics));
         this.clusterConfigs = Collections.unmodifiableMap(new TreeMap<>(clusterConfigs));
         this.offsets = Collections.unmodifiableMap(new TreeMap<>(offsets));
+        this.groups = Collections.unmodifiableMap(new TreeMap<>(groups));
         this.nextProducerId = nextProducerId;
     }
 
@@ -87,33 +92,46 @@ public final class MetadataImage {
         return offsets.getOrDefault(group, Map.of());
     }
 
+    /** Recorded consumer-group state by group id (groups that only commit offsets have none). */
+    public Map<String, GroupImage> groups() {
+        return groups;
+    }
+
+    public Optional<GroupImage> group(String groupId) {
+        return Optional.ofNullable(groups.get(groupId));
+    }
+
     public long nextProducerId() {
         return nextProducerId;
     }
 
     /** A copy at a new position, sharing every map. */
     public MetadataImage at(long term, long index) {
-        return new MetadataImage(term, index, brokers, topics, clusterConfigs, offsets, nextProducerId);
+        return new MetadataImage(term, index, brokers, topics, clusterConfigs, offsets, groups, nextProducerId);
     }
 
     public MetadataImage withBrokers(Map<Integer, BrokerRegistration> newBrokers) {
-        return new MetadataImage(appliedTerm, appliedIndex, newBrokers, topics, clusterConfigs, offsets, nextProducerId);
+        return new MetadataImage(appliedTerm, appliedIndex, newBrokers, topics, clusterConfigs, offsets, groups, nextProducerId);
     }
 
     public MetadataImage withTopics(Map<String, TopicImage> newTopics) {
-        return new MetadataImage(appliedTerm, appliedIndex, brokers, newTopics, clusterConfigs, offsets, nextProducerId);
+        return new MetadataImage(appliedTerm, appliedIndex, brokers, newTopics, clusterConfigs, offsets, groups, nextProducerId);
     }
 
     public MetadataImage withClusterConfigs(Map<String, String> newConfigs) {
-        return new MetadataImage(appliedTerm, appliedIndex, brokers, topics, newConfigs, offsets, nextProducerId);
+        return new MetadataImage(appliedTerm, appliedIndex, brokers, topics, newConfigs, offsets, groups, nextProducerId);
     }
 
     public MetadataImage withOffsets(Map<String, Map<TopicPartition, CommittedOffset>> newOffsets) {
-        return new MetadataImage(appliedTerm, appliedIndex, brokers, topics, clusterConfigs, newOffsets, nextProducerId);
+        return new MetadataImage(appliedTerm, appliedIndex, brokers, topics, clusterConfigs, newOffsets, groups, nextProducerId);
+    }
+
+    public MetadataImage withGroups(Map<String, GroupImage> newGroups) {
+        return new MetadataImage(appliedTerm, appliedIndex, brokers, topics, clusterConfigs, offsets, newGroups, nextProducerId);
     }
 
     public MetadataImage withNextProducerId(long next) {
-        return new MetadataImage(appliedTerm, appliedIndex, brokers, topics, clusterConfigs, offsets, next);
+        return new MetadataImage(appliedTerm, appliedIndex, brokers, topics, clusterConfigs, offsets, groups, next);
     }
 
     public void writeTo(DataOutput out) throws IOException {
@@ -153,11 +171,15 @@ public final class MetadataImage {
                 o.writeTo(out);
             }
         }
+        out.writeInt(groups.size());
+        for (GroupImage g : groups.values()) {
+            g.writeTo(out);
+        }
     }
 
     public static MetadataImage readFrom(DataInput in) throws IOException {
         byte version = in.readByte();
-        if (version != SNAPSHOT_VERSION) {
+        if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_NO_GROUPS) {
             throw new IllegalStateException("metadata snapshot has format version " + version + "; this build reads "
                     + SNAPSHOT_VERSION + ". Upgrade this node before it rejoins the quorum.");
         }
@@ -192,7 +214,14 @@ public final class MetadataImage {
             }
             offsets.put(group, Collections.unmodifiableMap(m));
         }
-        return new MetadataImage(term, index, brokers, topics, cluster, offsets, nextPid);
+        Map<String, GroupImage> groups = new TreeMap<>();
+        if (version >= SNAPSHOT_VERSION) {
+            for (int g = in.readInt(); g > 0; g--) {
+                GroupImage group = GroupImage.read(in);
+                groups.put(group.groupId(), group);
+            }
+        }
+        return new MetadataImage(term, index, brokers, topics, cluster, offsets, groups, nextPid);
     }
 
     @Override

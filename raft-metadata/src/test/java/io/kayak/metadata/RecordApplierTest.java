@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kayak.metadata.record.AllocateProducerIdsRecord;
 import io.kayak.metadata.record.BrokerHeartbeatRecord;
 import io.kayak.metadata.record.CommitOffsetsRecord;
+import io.kayak.metadata.record.DeleteGroupOffsetsRecord;
+import io.kayak.metadata.record.GroupStateRecord;
 import io.kayak.metadata.record.CreatePartitionsRecord;
 import io.kayak.metadata.record.CreateTopicRecord;
 import io.kayak.metadata.record.DeleteTopicRecord;
@@ -18,6 +20,7 @@ import io.kayak.metadata.record.RegisterBrokerRecord;
 import io.kayak.metadata.statemachine.RecordApplier;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +84,26 @@ class RecordApplierTest {
         apply(image, new DeleteTopicRecord("a"), MetadataErrorCode.UNKNOWN_TOPIC);
         apply(image, new CommitOffsetsRecord("g", List.of(new CommittedOffset("a", 0, 5, 1, "", 1))),
                 MetadataErrorCode.UNKNOWN_TOPIC);
+    }
+
+    @Test
+    void groupsWithMembersKeepTheirOffsetsAndEmptyGroupsCanBeDeleted() {
+        MetadataImage image = apply(threeBrokers(), topic("a", List.of(List.of(1), List.of(2))), MetadataErrorCode.NONE);
+        image = apply(image, new CommitOffsetsRecord("g", List.of(new CommittedOffset("a", 0, 5, -1, "", 1),
+                new CommittedOffset("a", 1, 9, -1, "", 1))), MetadataErrorCode.NONE);
+        GroupImage.Member m = new GroupImage.Member("m-1", null, "c", "/h", 10_000, 30_000, new byte[]{1}, new byte[]{2});
+        image = apply(image, new GroupStateRecord(new GroupImage("g", "consumer", "range", 1, "m-1", 5, List.of(m))),
+                MetadataErrorCode.NONE);
+        assertEquals(List.of(m), image.group("g").orElseThrow().members());
+        apply(image, new DeleteGroupOffsetsRecord("g", true, List.of()), MetadataErrorCode.NON_EMPTY_GROUP);
+        image = apply(image, new DeleteGroupOffsetsRecord("g", false, List.of(new TopicPartition("a", 0))), MetadataErrorCode.NONE);
+        assertEquals(Set.of(new TopicPartition("a", 1)), image.offsets("g").keySet());
+        image = apply(image, new GroupStateRecord(new GroupImage("g", "consumer", "", 2, "", 6, List.of())), MetadataErrorCode.NONE);
+        image = apply(image, new DeleteGroupOffsetsRecord("g", true, List.of()), MetadataErrorCode.NONE);
+        assertTrue(image.offsets("g").isEmpty());
+        assertTrue(image.group("g").isEmpty());
+        apply(image, new DeleteGroupOffsetsRecord("g", true, List.of()), MetadataErrorCode.UNKNOWN_GROUP);
+        apply(image, new GroupStateRecord(new GroupImage("", "consumer", "", 2, "", 6, List.of())), MetadataErrorCode.INVALID_REQUEST);
     }
 
     @Test

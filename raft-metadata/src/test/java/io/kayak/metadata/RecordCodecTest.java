@@ -11,7 +11,9 @@ import io.kayak.metadata.record.BrokerHeartbeatRecord;
 import io.kayak.metadata.record.CommitOffsetsRecord;
 import io.kayak.metadata.record.CreatePartitionsRecord;
 import io.kayak.metadata.record.CreateTopicRecord;
+import io.kayak.metadata.record.DeleteGroupOffsetsRecord;
 import io.kayak.metadata.record.DeleteTopicRecord;
+import io.kayak.metadata.record.GroupStateRecord;
 import io.kayak.metadata.record.FenceExpiredBrokersRecord;
 import io.kayak.metadata.record.MetadataRecord;
 import io.kayak.metadata.record.PartitionLeaderRecord;
@@ -46,7 +48,11 @@ class RecordCodecTest {
                 new AlterConfigsRecord(AlterConfigsRecord.Resource.TOPIC, "orders", removal),
                 new PartitionLeaderRecord(ID, 0, 2, 7, List.of(2, 1)),
                 new CommitOffsetsRecord("g", List.of(new CommittedOffset("orders", 0, 42, 7, "meta", 5000))),
-                new AllocateProducerIdsRecord(1, 1000));
+                new AllocateProducerIdsRecord(1, 1000),
+                new GroupStateRecord(new GroupImage("g", "consumer", "range", 3, "m-1", 7000, List.of(
+                        new GroupImage.Member("m-1", null, "c1", "/127.0.0.1", 10_000, 30_000, new byte[]{1, 2}, new byte[]{3}),
+                        new GroupImage.Member("m-2", "static-2", "c2", "/127.0.0.1", 10_000, 30_000, new byte[0], new byte[0])))),
+                new DeleteGroupOffsetsRecord("g", false, List.of(new TopicPartition("orders", 1))));
     }
 
     @Test
@@ -90,6 +96,8 @@ class RecordCodecTest {
         assertEquals(17, back.appliedIndex());
         assertEquals(image.topics(), back.topics());
         assertEquals(image.offsets(), back.offsets());
+        assertEquals(1, back.groups().size());
+        assertEquals(image.groups(), back.groups());
         bytes[0] = 9;
         byte[] future = bytes;
         assertThrows(IllegalStateException.class,

@@ -1,5 +1,6 @@
 package io.kayak.broker.config;
 
+import io.kayak.broker.group.GroupConfig;
 import io.kayak.broker.replica.ReplicationConfig;
 import io.kayak.log.LogConfig;
 import io.kayak.metadata.Endpoint;
@@ -65,6 +66,7 @@ public final class KayakConfig {
     private final LogConfig logConfig;
     private final MetadataConfig metadataConfig;
     private final ReplicationConfig replicationConfig;
+    private final GroupConfig groupConfig;
 
     private KayakConfig(Path file, Map<String, String> props) {
         this.file = file;
@@ -74,6 +76,7 @@ public final class KayakConfig {
         unknown.removeAll(LogConfig.KEYS);
         unknown.removeAll(MetadataConfig.KEYS);
         unknown.removeAll(ReplicationConfig.KEYS);
+        unknown.removeAll(GroupConfig.KEYS);
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown configuration keys in " + file + ": " + String.join(", ", unknown)
                     + " (docs/OPERATIONS.md lists every key)");
@@ -124,6 +127,7 @@ public final class KayakConfig {
         }
         replicationConfig = ReplicationConfig.from(replicationProps, listeners.get(0).host(),
                 logDirs.get(0).resolve(ReplicationConfig.DEFAULT_SUBDIR));
+        groupConfig = GroupConfig.from(props);
         String replicationAddress = replicationConfig.address();
         for (Endpoint l : listeners) {
             if ((l.host() + ":" + l.port()).equals(replicationAddress)) {
@@ -303,6 +307,10 @@ public final class KayakConfig {
 
     public MetadataConfig metadataConfig() {
         return metadataConfig;
+    }
+
+    public GroupConfig groupConfig() {
+        return groupConfig;
     }
 
     public ReplicationConfig replicationConfig() {

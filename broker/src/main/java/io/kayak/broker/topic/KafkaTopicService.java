@@ -64,7 +64,8 @@ public final class KafkaTopicService implements TopicService, AutoCloseable {
             case INVALID_REPLICA_ASSIGNMENT, UNKNOWN_BROKER, FENCED_BROKER -> TopicError.INVALID_REPLICA_ASSIGNMENT;
             case INVALID_REPLICATION_FACTOR -> TopicError.INVALID_REPLICATION_FACTOR;
             case INVALID_CONFIG -> TopicError.INVALID_CONFIG;
-            case STALE_BROKER_INCARNATION, STALE_LEADER_EPOCH, INVALID_REQUEST -> TopicError.INVALID_REQUEST;
+            case STALE_BROKER_INCARNATION, STALE_LEADER_EPOCH, INVALID_REQUEST, NON_EMPTY_GROUP, UNKNOWN_GROUP ->
+                    TopicError.INVALID_REQUEST;
         };
     }
 

@@ -2,6 +2,7 @@ package io.kayak.network.handler;
 
 import io.kayak.network.protocol.ApiVersionTable;
 import io.kayak.network.service.ClusterView;
+import io.kayak.network.service.GroupService;
 import io.kayak.network.service.PartitionService;
 import io.kayak.network.service.ProducerIds;
 import io.kayak.network.service.TopicService;
@@ -19,8 +20,8 @@ public final class KafkaApis {
      * @param timer schedules re-checks of fetches waiting for {@code min_bytes}; owned by the caller
      */
     public static ApiDispatcher dispatcher(int nodeId, ClusterView cluster, PartitionService partitions,
-                                           TopicService topics, ProducerIds producerIds, ScheduledExecutorService timer,
-                                           boolean autoCreateTopics) {
+                                           TopicService topics, ProducerIds producerIds, GroupService groups,
+                                           ScheduledExecutorService timer, boolean autoCreateTopics) {
         ApiVersionTable versions = ApiVersionTable.current();
         Map<ApiKeys, ApiHandler> handlers = new EnumMap<>(ApiKeys.class);
         handlers.put(ApiKeys.API_VERSIONS, new ApiVersionsHandler(versions));
@@ -37,6 +38,17 @@ public final class KafkaApis {
         handlers.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(topics, nodeId));
         handlers.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, AlterConfigsHandlers.incremental(topics));
         handlers.put(ApiKeys.ALTER_CONFIGS, AlterConfigsHandlers.legacy(topics));
+        handlers.put(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(groups, cluster));
+        handlers.put(ApiKeys.JOIN_GROUP, new JoinGroupHandler(groups));
+        handlers.put(ApiKeys.SYNC_GROUP, new SyncGroupHandler(groups));
+        handlers.put(ApiKeys.HEARTBEAT, GroupMembershipHandlers.heartbeat(groups));
+        handlers.put(ApiKeys.LEAVE_GROUP, GroupMembershipHandlers.leave(groups));
+        handlers.put(ApiKeys.OFFSET_COMMIT, new OffsetCommitHandler(groups));
+        handlers.put(ApiKeys.OFFSET_FETCH, new OffsetFetchHandler(groups));
+        handlers.put(ApiKeys.LIST_GROUPS, GroupAdminHandlers.listGroups(groups));
+        handlers.put(ApiKeys.DESCRIBE_GROUPS, GroupAdminHandlers.describeGroups(groups));
+        handlers.put(ApiKeys.DELETE_GROUPS, GroupAdminHandlers.deleteGroups(groups));
+        handlers.put(ApiKeys.OFFSET_DELETE, GroupAdminHandlers.offsetDelete(groups));
         return new ApiDispatcher(versions, handlers);
     }
 }

@@ -54,6 +54,20 @@ public final class ApiVersionTable {
         m.put(ApiKeys.ALTER_CONFIGS, new Range((short) 0, (short) 2));
         // DescribeCluster 0..1: the Java AdminClient's describeCluster; v2 adds fenced brokers, not served.
         m.put(ApiKeys.DESCRIBE_CLUSTER, new Range((short) 0, (short) 1));
+        // Consumer groups, classic protocol. librdkafka 2.0 needs JoinGroup from 0; kafka-python 2.0.2 sends
+        // FindCoordinator v0, JoinGroup v2, Sync/Heartbeat/Leave v1, OffsetCommit v2, OffsetFetch v1. OffsetCommit
+        // and OffsetFetch stop at 8: 9 carries the member epochs of the new (KIP-848) protocol.
+        m.put(ApiKeys.FIND_COORDINATOR, new Range((short) 0, (short) 4));
+        m.put(ApiKeys.JOIN_GROUP, new Range((short) 0, (short) 9));
+        m.put(ApiKeys.SYNC_GROUP, new Range((short) 0, (short) 5));
+        m.put(ApiKeys.HEARTBEAT, new Range((short) 0, (short) 4));
+        m.put(ApiKeys.LEAVE_GROUP, new Range((short) 0, (short) 5));
+        m.put(ApiKeys.OFFSET_COMMIT, new Range((short) 2, (short) 8));
+        m.put(ApiKeys.OFFSET_FETCH, new Range((short) 1, (short) 8));
+        m.put(ApiKeys.LIST_GROUPS, new Range((short) 0, (short) 5));
+        m.put(ApiKeys.DESCRIBE_GROUPS, new Range((short) 0, (short) 5));
+        m.put(ApiKeys.DELETE_GROUPS, new Range((short) 0, (short) 2));
+        m.put(ApiKeys.OFFSET_DELETE, new Range((short) 0, (short) 0));
         return new ApiVersionTable(m);
     }
 

@@ -1,10 +1,11 @@
 package io.kayak.network.protocol;
 
+import io.kayak.network.service.GroupError;
 import io.kayak.network.service.PartitionError;
 import io.kayak.network.service.TopicService.TopicError;
 import org.apache.kafka.common.protocol.Errors;
 
-/** The one place a {@link PartitionError} becomes a Kafka error code. */
+/** The one place a {@link PartitionError}, {@link TopicError} or {@link GroupError} becomes a Kafka error code. */
 public final class KafkaErrors {
     private KafkaErrors() {
     }
@@ -39,6 +40,30 @@ public final class KafkaErrors {
             case INVALID_REQUEST -> Errors.INVALID_REQUEST;
             case TOPIC_DELETION_DISABLED -> Errors.TOPIC_DELETION_DISABLED;
             case TIMED_OUT -> Errors.REQUEST_TIMED_OUT;
+        };
+    }
+
+    public static Errors of(GroupError e) {
+        return switch (e) {
+            case NONE -> Errors.NONE;
+            case NOT_COORDINATOR -> Errors.NOT_COORDINATOR;
+            case COORDINATOR_NOT_AVAILABLE -> Errors.COORDINATOR_NOT_AVAILABLE;
+            case INVALID_GROUP_ID -> Errors.INVALID_GROUP_ID;
+            case INVALID_SESSION_TIMEOUT -> Errors.INVALID_SESSION_TIMEOUT;
+            case INCONSISTENT_GROUP_PROTOCOL -> Errors.INCONSISTENT_GROUP_PROTOCOL;
+            case UNKNOWN_MEMBER_ID -> Errors.UNKNOWN_MEMBER_ID;
+            case MEMBER_ID_REQUIRED -> Errors.MEMBER_ID_REQUIRED;
+            case ILLEGAL_GENERATION -> Errors.ILLEGAL_GENERATION;
+            case REBALANCE_IN_PROGRESS -> Errors.REBALANCE_IN_PROGRESS;
+            case FENCED_INSTANCE_ID -> Errors.FENCED_INSTANCE_ID;
+            case GROUP_MAX_SIZE_REACHED -> Errors.GROUP_MAX_SIZE_REACHED;
+            case UNKNOWN_TOPIC_OR_PARTITION -> Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            case OFFSET_METADATA_TOO_LARGE -> Errors.OFFSET_METADATA_TOO_LARGE;
+            case NON_EMPTY_GROUP -> Errors.NON_EMPTY_GROUP;
+            case GROUP_ID_NOT_FOUND -> Errors.GROUP_ID_NOT_FOUND;
+            case GROUP_SUBSCRIBED_TO_TOPIC -> Errors.GROUP_SUBSCRIBED_TO_TOPIC;
+            case INVALID_COMMIT_OFFSET_SIZE -> Errors.INVALID_COMMIT_OFFSET_SIZE;
+            case REQUEST_TIMED_OUT -> Errors.REQUEST_TIMED_OUT;
         };
     }
 }

@@ -61,6 +61,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         this.metrics = metrics;
     }
 
+    private String clientHost;
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
@@ -90,11 +92,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (pending.size() >= MAX_IN_FLIGHT) {
                 ctx.channel().config().setAutoRead(false);
             }
-            dispatcher.dispatch(new KafkaRequest(header, body, listener)).whenComplete((response, error) ->
+            dispatcher.dispatch(new KafkaRequest(header, body, listener, clientHost(ctx))).whenComplete((response, error) ->
                     ctx.executor().execute(() -> complete(ctx, slot, response, error)));
         } finally {
             frame.release();
         }
+    }
+
+    /** The peer as Kafka names it in group descriptions: {@code /} and the IP address. */
+    private String clientHost(ChannelHandlerContext ctx) {
+        if (clientHost == null) {
+            java.net.SocketAddress a = ctx.channel().remoteAddress();
+            clientHost = a instanceof java.net.InetSocketAddress i && i.getAddress() != null
+                    ? "/" + i.getAddress().getHostAddress() : String.valueOf(a);
+        }
+        return clientHost;
     }
 
     private RequestHeader parseHeader(ChannelHandlerContext ctx, ByteBuffer nio) {

@@ -10,6 +10,8 @@ import io.kayak.network.protocol.ResponseEncoder;
 import io.kayak.network.service.Acks;
 import io.kayak.network.service.AppendResult;
 import io.kayak.network.service.ClusterView;
+import io.kayak.network.service.GroupError;
+import io.kayak.network.service.GroupService;
 import io.kayak.network.service.OffsetResult;
 import io.kayak.network.service.PartitionError;
 import io.kayak.network.service.PartitionLeader;
@@ -40,7 +42,18 @@ import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DescribeGroupsRequestData;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.ListGroupsRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
@@ -185,6 +198,72 @@ class ResponseVersionsTest {
         }
     };
 
+    /** Answers with members, assignments, offsets and errors, so each response carries the fields versions differ in. */
+    private final GroupService groups = new GroupService() {
+        @Override
+        public int coordinator(String groupId) {
+            return 2;
+        }
+
+        @Override
+        public CompletableFuture<JoinResult> join(JoinRequest r) {
+            return CompletableFuture.completedFuture(new JoinResult(GroupError.NONE, 3, "consumer", "range", "m-1", "m-1",
+                    List.of(new JoinedMember("m-1", null, new byte[]{1}), new JoinedMember("m-2", "i-2", new byte[]{2})),
+                    true));
+        }
+
+        @Override
+        public CompletableFuture<SyncResult> sync(SyncRequest r) {
+            return CompletableFuture.completedFuture(new SyncResult(GroupError.NONE, "consumer", "range", new byte[]{7}));
+        }
+
+        @Override
+        public GroupError heartbeat(String groupId, String memberId, String instanceId, int generation) {
+            return GroupError.REBALANCE_IN_PROGRESS;
+        }
+
+        @Override
+        public LeaveResult leave(String groupId, List<MemberRef> members) {
+            return new LeaveResult(GroupError.NONE, members.stream().map(m -> GroupError.UNKNOWN_MEMBER_ID).toList());
+        }
+
+        @Override
+        public CompletableFuture<Map<TopicPartition, GroupError>> commit(CommitRequest r) {
+            Map<TopicPartition, GroupError> out = new java.util.LinkedHashMap<>();
+            r.offsets().keySet().forEach(tp -> out.put(tp, tp.partition() == 0 ? GroupError.NONE
+                    : GroupError.UNKNOWN_TOPIC_OR_PARTITION));
+            return CompletableFuture.completedFuture(out);
+        }
+
+        @Override
+        public OffsetsResult fetchOffsets(String groupId, List<TopicPartition> partitions) {
+            return new OffsetsResult(GroupError.NONE, Map.of(new TopicPartition("t", 0), new Offset(5, 2, "m")));
+        }
+
+        @Override
+        public List<GroupOverview> listGroups() {
+            return List.of(new GroupOverview("g", "consumer", "Stable"), new GroupOverview("h", "", "Empty"));
+        }
+
+        @Override
+        public GroupDescription describe(String groupId) {
+            return new GroupDescription(GroupError.NONE, groupId, "Stable", "consumer", "range", List.of(
+                    new MemberDescription("m-1", "i-1", "c", "/127.0.0.1", new byte[]{1}, new byte[]{2})));
+        }
+
+        @Override
+        public CompletableFuture<GroupError> delete(String groupId) {
+            return CompletableFuture.completedFuture(GroupError.NON_EMPTY_GROUP);
+        }
+
+        @Override
+        public CompletableFuture<OffsetDeleteResult> deleteOffsets(String groupId, List<TopicPartition> partitions) {
+            Map<TopicPartition, GroupError> out = new java.util.LinkedHashMap<>();
+            partitions.forEach(tp -> out.put(tp, GroupError.GROUP_SUBSCRIBED_TO_TOPIC));
+            return CompletableFuture.completedFuture(new OffsetDeleteResult(GroupError.NONE, out));
+        }
+    };
+
     private static ApiMessage sample(ApiKeys key) {
         MemoryRecords batch = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("v".getBytes()));
         switch (key) {
@@ -257,6 +336,44 @@ class ResponseVersionsTest {
                 r.resources().add(res);
                 return r;
             }
+            case FIND_COORDINATOR:
+                return new FindCoordinatorRequestData().setKey("g").setCoordinatorKeys(List.of("g", "h"));
+            case JOIN_GROUP: {
+                JoinGroupRequestData j = new JoinGroupRequestData().setGroupId("g").setSessionTimeoutMs(10_000)
+                        .setRebalanceTimeoutMs(30_000).setMemberId("").setProtocolType("consumer");
+                j.protocols().add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(new byte[]{1}));
+                return j;
+            }
+            case SYNC_GROUP:
+                return new SyncGroupRequestData().setGroupId("g").setGenerationId(3).setMemberId("m-1").setAssignments(List.of(
+                        new SyncGroupRequestData.SyncGroupRequestAssignment().setMemberId("m-1").setAssignment(new byte[]{7})));
+            case HEARTBEAT:
+                return new HeartbeatRequestData().setGroupId("g").setGenerationId(3).setMemberId("m-1");
+            case LEAVE_GROUP:
+                return new LeaveGroupRequestData().setGroupId("g").setMemberId("m-1").setMembers(List.of(
+                        new LeaveGroupRequestData.MemberIdentity().setMemberId("m-1")));
+            case OFFSET_COMMIT:
+                return new OffsetCommitRequestData().setGroupId("g").setGenerationIdOrMemberEpoch(3).setMemberId("m-1")
+                        .setTopics(List.of(new OffsetCommitRequestData.OffsetCommitRequestTopic().setName("t").setPartitions(List.of(
+                                new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(0).setCommittedOffset(5),
+                                new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(1).setCommittedOffset(6)))));
+            case OFFSET_FETCH:
+                return new OffsetFetchRequestData().setGroupId("g").setTopics(List.of(
+                                new OffsetFetchRequestData.OffsetFetchRequestTopic().setName("t").setPartitionIndexes(List.of(0, 1))))
+                        .setGroups(List.of(new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("g").setTopics(null)));
+            case LIST_GROUPS:
+                return new ListGroupsRequestData();
+            case DESCRIBE_GROUPS:
+                return new DescribeGroupsRequestData().setGroups(List.of("g"));
+            case DELETE_GROUPS:
+                return new DeleteGroupsRequestData().setGroupsNames(List.of("g"));
+            case OFFSET_DELETE: {
+                OffsetDeleteRequestData d = new OffsetDeleteRequestData().setGroupId("g");
+                OffsetDeleteRequestData.OffsetDeleteRequestTopic t = new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName("t");
+                t.partitions().add(new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(0));
+                d.topics().add(t);
+                return d;
+            }
             default:
                 throw new AssertionError("no sample request for " + key + ": add one when advertising it");
         }
@@ -269,7 +386,7 @@ class ResponseVersionsTest {
         Files.write(file, java.util.Arrays.copyOfRange(stored.buffer().array(), 0, stored.sizeInBytes()));
         try (FileChannel segment = FileChannel.open(file, StandardOpenOption.READ)) {
             ApiDispatcher dispatcher = KafkaApis.dispatcher(1, cluster, partitions(segment, stored.sizeInBytes()), topics,
-                    () -> CompletableFuture.completedFuture(42L), timer, false);
+                    () -> CompletableFuture.completedFuture(42L), groups, timer, false);
             for (Map.Entry<ApiKeys, ApiVersionTable.Range> e : ApiVersionTable.current().ranges().entrySet()) {
                 ApiKeys key = e.getKey();
                 for (short v = e.getValue().min(); v <= e.getValue().max(); v++) {
@@ -310,7 +427,7 @@ class ResponseVersionsTest {
     @Test
     void notLeaderProduceResultsNameTheCurrentLeaderFromVersionTen() throws Exception {
         ApiDispatcher dispatcher = KafkaApis.dispatcher(1, cluster, partitions(null, 0), topics,
-                () -> CompletableFuture.completedFuture(42L), timer, false);
+                () -> CompletableFuture.completedFuture(42L), groups, timer, false);
         for (short v : new short[] {9, 10, 12}) {
             RequestHeader header = new RequestHeader(new RequestHeaderData().setRequestApiKey(ApiKeys.PRODUCE.id)
                     .setRequestApiVersion(v).setCorrelationId(1).setClientId("t"), ApiKeys.PRODUCE.requestHeaderVersion(v));

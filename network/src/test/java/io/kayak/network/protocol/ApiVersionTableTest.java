@@ -41,5 +41,13 @@ class ApiVersionTableTest {
         assertTrue(t.supports(ApiKeys.API_VERSIONS, (short) 0), "kafka-python starts at ApiVersions v0");
         assertTrue(t.supports(ApiKeys.API_VERSIONS, (short) 3), "librdkafka 2.0 sends ApiVersions v3");
         assertTrue(t.supports(ApiKeys.METADATA, (short) 1), "kafka-python 2.0.2 sends Metadata v1");
+        assertTrue(t.supports(ApiKeys.JOIN_GROUP, (short) 0), "librdkafka 2.0 needs JoinGroup from v0");
+        assertTrue(t.supports(ApiKeys.JOIN_GROUP, (short) 2), "kafka-python 2.0.2 sends JoinGroup v2");
+        assertTrue(t.supports(ApiKeys.FIND_COORDINATOR, (short) 0), "kafka-python 2.0.2 sends FindCoordinator v0");
+        assertTrue(t.supports(ApiKeys.OFFSET_COMMIT, (short) 2), "kafka-python 2.0.2 sends OffsetCommit v2");
+        assertTrue(t.supports(ApiKeys.OFFSET_FETCH, (short) 1), "kafka-python 2.0.2 sends OffsetFetch v1");
+        for (ApiKeys k : new ApiKeys[] {ApiKeys.SYNC_GROUP, ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP}) {
+            assertTrue(t.supports(k, (short) 1), "kafka-python 2.0.2 sends " + k + " v1");
+        }
     }
 }

@@ -47,6 +47,8 @@ public final class RecordCodec {
                 case PARTITION_LEADER -> PartitionLeaderRecord.read(in);
                 case COMMIT_OFFSETS -> CommitOffsetsRecord.read(in);
                 case ALLOCATE_PRODUCER_IDS -> AllocateProducerIdsRecord.read(in);
+                case GROUP_STATE -> GroupStateRecord.read(in);
+                case DELETE_GROUP_OFFSETS -> DeleteGroupOffsetsRecord.read(in);
             };
             if (in.available() != 0) {
                 throw new IOException(in.available() + " trailing bytes after " + type);

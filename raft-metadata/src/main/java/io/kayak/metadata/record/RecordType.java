@@ -11,7 +11,9 @@ public enum RecordType {
     ALTER_CONFIGS(7, 1),
     PARTITION_LEADER(8, 1),
     COMMIT_OFFSETS(9, 1),
-    ALLOCATE_PRODUCER_IDS(10, 1);
+    ALLOCATE_PRODUCER_IDS(10, 1),
+    GROUP_STATE(11, 1),
+    DELETE_GROUP_OFFSETS(12, 1);
 
     private final byte id;
     private final byte currentVersion;

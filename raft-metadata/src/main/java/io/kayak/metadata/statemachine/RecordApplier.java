@@ -3,6 +3,7 @@ package io.kayak.metadata.statemachine;
 import io.kayak.metadata.ApplyResult;
 import io.kayak.metadata.BrokerRegistration;
 import io.kayak.metadata.CommittedOffset;
+import io.kayak.metadata.GroupImage;
 import io.kayak.metadata.MetadataErrorCode;
 import io.kayak.metadata.MetadataImage;
 import io.kayak.metadata.PartitionImage;
@@ -12,6 +13,8 @@ import io.kayak.metadata.record.AllocateProducerIdsRecord;
 import io.kayak.metadata.record.AlterConfigsRecord;
 import io.kayak.metadata.record.BrokerHeartbeatRecord;
 import io.kayak.metadata.record.CommitOffsetsRecord;
+import io.kayak.metadata.record.DeleteGroupOffsetsRecord;
+import io.kayak.metadata.record.GroupStateRecord;
 import io.kayak.metadata.record.CreatePartitionsRecord;
 import io.kayak.metadata.record.CreateTopicRecord;
 import io.kayak.metadata.record.DeleteTopicRecord;
@@ -64,6 +67,10 @@ public final class RecordApplier {
             return commitOffsets(image, r);
         } else if (record instanceof AllocateProducerIdsRecord r) {
             return allocateProducerIds(image, r);
+        } else if (record instanceof GroupStateRecord r) {
+            return groupState(image, r);
+        } else if (record instanceof DeleteGroupOffsetsRecord r) {
+            return deleteGroupOffsets(image, r);
         }
         throw new IllegalArgumentException("no applier for " + record.type());
     }
@@ -293,6 +300,43 @@ public final class RecordApplier {
         Map<String, Map<TopicPartition, CommittedOffset>> offsets = new TreeMap<>(image.offsets());
         offsets.put(r.group(), java.util.Collections.unmodifiableMap(groupOffsets));
         return accept(image.withOffsets(offsets));
+    }
+
+    private Outcome groupState(MetadataImage image, GroupStateRecord r) {
+        GroupImage g = r.group();
+        if (g.groupId() == null || g.groupId().isEmpty() || g.generation() < 0) {
+            return refuse(image, MetadataErrorCode.INVALID_REQUEST, "a group state needs a group id and a generation >= 0");
+        }
+        Map<String, GroupImage> groups = new TreeMap<>(image.groups());
+        groups.put(g.groupId(), g);
+        return accept(image.withGroups(groups));
+    }
+
+    private Outcome deleteGroupOffsets(MetadataImage image, DeleteGroupOffsetsRecord r) {
+        GroupImage g = image.groups().get(r.group());
+        Map<TopicPartition, CommittedOffset> current = image.offsets(r.group());
+        if (g == null && current.isEmpty()) {
+            return refuse(image, MetadataErrorCode.UNKNOWN_GROUP, "group '" + r.group() + "' has no offsets or state");
+        }
+        Map<String, Map<TopicPartition, CommittedOffset>> offsets = new TreeMap<>(image.offsets());
+        if (!r.wholeGroup()) {
+            Map<TopicPartition, CommittedOffset> kept = new TreeMap<>(current);
+            kept.keySet().removeAll(r.partitions());
+            if (kept.isEmpty()) {
+                offsets.remove(r.group());
+            } else {
+                offsets.put(r.group(), java.util.Collections.unmodifiableMap(kept));
+            }
+            return accept(image.withOffsets(offsets));
+        }
+        if (g != null && !g.members().isEmpty()) {
+            return refuse(image, MetadataErrorCode.NON_EMPTY_GROUP, "group '" + r.group() + "' has "
+                    + g.members().size() + " members");
+        }
+        offsets.remove(r.group());
+        Map<String, GroupImage> groups = new TreeMap<>(image.groups());
+        groups.remove(r.group());
+        return accept(image.withOffsets(offsets).withGroups(groups));
     }
 
     private Outcome allocateProducerIds(MetadataImage image, AllocateProducerIdsRecord r) {
