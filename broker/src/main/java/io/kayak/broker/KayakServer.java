@@ -173,7 +173,7 @@ public final class KayakServer implements AutoCloseable {
             }
             try {
                 replicaManager = ReplicaManager.start(config.nodeId(), config.replicationConfig(), config.logConfig(), logDirs,
-                        metadata::image, publisher::leaderChanged, partitionMetrics);
+                        metadata::image, observer(), partitionMetrics);
                 publisher.start(replicaManager);
             } catch (IOException | RuntimeException e) {
                 replicaStartFailure = e;
@@ -181,6 +181,22 @@ public final class KayakServer implements AutoCloseable {
                 replicaFailureHandler.accept(e);
             }
         }
+    }
+
+    /** Leader changes go to the publisher; they and high watermark advances wake fetches waiting on the partition. */
+    private ReplicaManager.LeadershipObserver observer() {
+        return new ReplicaManager.LeadershipObserver() {
+            @Override
+            public void leaderChanged(io.kayak.metadata.TopicPartition partition, int leaderNode, long term) {
+                publisher.leaderChanged(partition, leaderNode, term);
+                partitionService.partitionChanged(partition);
+            }
+
+            @Override
+            public void highWatermarkAdvanced(io.kayak.metadata.TopicPartition partition) {
+                partitionService.partitionChanged(partition);
+            }
+        };
     }
 
     private boolean registrationApplied() {

@@ -37,6 +37,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -86,9 +87,12 @@ public final class ReplicaManager implements AutoCloseable {
     private volatile boolean closed;
     private RaftServer server;
 
-    /** Told when a hosted partition's group changes leader. */
+    /** Told when a hosted partition's group changes leader or its high watermark advances; must not block. */
     public interface LeadershipObserver {
         void leaderChanged(TopicPartition partition, int leaderNode, long term);
+
+        default void highWatermarkAdvanced(TopicPartition partition) {
+        }
     }
 
     private ReplicaManager(int nodeId, ReplicationConfig config, LogConfig logConfig, List<LogDir> logDirs,
@@ -262,7 +266,17 @@ public final class ReplicaManager implements AutoCloseable {
             dir.closeLog(name); // opened by the log dir with the node defaults; reopen with the topic's settings
         }
         PartitionLog log = dir.openLog(name, wanted);
-        ReplicaEvents events = (leader, term) -> observer.leaderChanged(a.partition, PartitionGroups.nodeId(leader), term);
+        ReplicaEvents events = new ReplicaEvents() {
+            @Override
+            public void leaderChanged(RaftPeerId leader, long term) {
+                observer.leaderChanged(a.partition, PartitionGroups.nodeId(leader), term);
+            }
+
+            @Override
+            public void highWatermarkAdvanced(long highWatermark) {
+                observer.highWatermarkAdvanced(a.partition);
+            }
+        };
         Replica r = new Replica(a.partition, a.topicId, dir, log, events);
         byGroup.put(r.groupId, r);
         byPartition.put(r.partition, r);

@@ -20,12 +20,15 @@ import io.kayak.network.service.AppendResult;
 import io.kayak.network.service.OffsetResult;
 import io.kayak.network.service.PartitionError;
 import io.kayak.network.service.PartitionLeader;
+import io.kayak.network.service.PartitionListener;
 import io.kayak.network.service.PartitionService;
 import io.kayak.network.service.ReadResult;
 import io.kayak.network.service.RecordsSlice;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +56,7 @@ public final class ReplicatedPartitionService implements PartitionService {
     private final Supplier<MetadataImage> images;
     private final PartitionMetrics metrics;
     private final ThreadLocal<BatchValidator> validators = ThreadLocal.withInitial(BatchValidator::new);
+    private final List<PartitionListener> listeners = new CopyOnWriteArrayList<>();
 
     /** @param managers the node's replica manager, or null while it is still starting */
     public ReplicatedPartitionService(Supplier<ReplicaManager> managers, Supplier<MetadataImage> images,
@@ -227,8 +231,37 @@ public final class ReplicatedPartitionService implements PartitionService {
     }
 
     @Override
-    public ReadResult read(TopicPartition tp, long offset, int maxBytes) {
+    public void addListener(PartitionListener listener) {
+        listeners.add(listener);
+    }
+
+    /** A hosted partition's high watermark advanced or its leader changed: tells the listeners. */
+    public void partitionChanged(io.kayak.metadata.TopicPartition partition) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        TopicPartition tp = new TopicPartition(partition.topic(), partition.partition());
+        for (PartitionListener l : listeners) {
+            l.partitionChanged(tp);
+        }
+    }
+
+    /** The leader check plus Kafka's current-leader-epoch check (-1: the client gave none). */
+    private Leading leading(TopicPartition tp, int currentLeaderEpoch) {
         Leading l = leading(tp);
+        if (l.error != PartitionError.NONE || currentLeaderEpoch < 0) {
+            return l;
+        }
+        long term = l.division.getInfo().getCurrentTerm();
+        if (currentLeaderEpoch < term) {
+            return Leading.not(PartitionError.FENCED_LEADER_EPOCH, -1);
+        }
+        return currentLeaderEpoch > term ? Leading.not(PartitionError.UNKNOWN_LEADER_EPOCH, -1) : l;
+    }
+
+    @Override
+    public ReadResult read(TopicPartition tp, long offset, int maxBytes, int currentLeaderEpoch) {
+        Leading l = leading(tp, currentLeaderEpoch);
         if (l.error != PartitionError.NONE) {
             return ReadResult.failed(l.error, l.hint);
         }

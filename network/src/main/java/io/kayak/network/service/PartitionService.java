@@ -17,6 +17,8 @@ public interface PartitionService {
     long EARLIEST_TIMESTAMP = -2L;
     /** {@code ListOffsets} timestamp for the high watermark. */
     long LATEST_TIMESTAMP = -1L;
+    /** A current leader epoch the client did not give. */
+    int NO_EPOCH = -1;
 
     /**
      * Appends {@code records} (one or more Kafka v2 batches; exactly one if idempotent) to the partition this
@@ -29,7 +31,19 @@ public interface PartitionService {
      * Reads whole batches from {@code offset} up to {@code maxBytes} (at least one batch, if any is committed,
      * as Kafka does) and below the high watermark, on the leader only.
      */
-    ReadResult read(TopicPartition partition, long offset, int maxBytes);
+    default ReadResult read(TopicPartition partition, long offset, int maxBytes) {
+        return read(partition, offset, maxBytes, NO_EPOCH);
+    }
+
+    /**
+     * As {@link #read(TopicPartition, long, int)}, first checking the client's view of the leader's epoch (-1:
+     * none given): {@link PartitionError#FENCED_LEADER_EPOCH} if it is older than this leader's,
+     * {@link PartitionError#UNKNOWN_LEADER_EPOCH} if newer.
+     */
+    ReadResult read(TopicPartition partition, long offset, int maxBytes, int currentLeaderEpoch);
+
+    /** Registers a listener for high watermark advances and leader changes of the partitions hosted here. */
+    void addListener(PartitionListener listener);
 
     /** The earliest offset whose batch has a timestamp at or after {@code timestamp}, or one of the two constants. */
     OffsetResult listOffset(TopicPartition partition, long timestamp);

@@ -121,7 +121,7 @@ class ResponseVersionsTest {
             }
 
             @Override
-            public ReadResult read(TopicPartition partition, long offset, int maxBytes) {
+            public ReadResult read(TopicPartition partition, long offset, int maxBytes, int currentLeaderEpoch) {
                 return partition.partition() == 0
                         ? new ReadResult(PartitionError.NONE, 20, 0, new RecordsSlice(segment, 0, length), -1)
                         : ReadResult.failed(PartitionError.OFFSET_OUT_OF_RANGE, -1);
@@ -140,6 +140,10 @@ class ResponseVersionsTest {
             @Override
             public Optional<PartitionLeader> leader(TopicPartition partition) {
                 return Optional.empty();
+            }
+
+            @Override
+            public void addListener(io.kayak.network.service.PartitionListener listener) {
             }
         };
     }
