@@ -53,7 +53,7 @@ import org.apache.kafka.common.record.RecordBatch;
 public final class PartitionLog implements AutoCloseable {
     private final String name;
     private final Path dir;
-    private final LogConfig config;
+    private LogConfig config;
     private final InstantSource clock;
     private final LogIndex index;
     private final Consumer<Segment> retire;
@@ -545,8 +545,35 @@ public final class PartitionLog implements AutoCloseable {
         return dir;
     }
 
-    public LogConfig config() {
+    public synchronized LogConfig config() {
         return config;
+    }
+
+    /**
+     * Adopts new settings (a topic's config changed) while open: retention applies at its next check, the
+     * segment size from the next roll. Settings a topic cannot change (flush policy, write mode) must be equal.
+     * A memory-mapped active segment is mapped at the old segment size, so a new size rolls it now (or, if it is
+     * still empty, remaps it), keeping every write inside its mapping.
+     */
+    public synchronized void reconfigure(LogConfig newConfig) {
+        checkUsable();
+        Checks.argument(newConfig.flushPolicy() == config.flushPolicy() && newConfig.segmentWriteMode() == config.segmentWriteMode(),
+                "partition %s: the flush policy and segment write mode cannot change while the log is open", name);
+        LogConfig old = config;
+        config = newConfig;
+        if (old.segmentBytes() == newConfig.segmentBytes() || newConfig.segmentWriteMode() != SegmentWriteMode.MMAP) {
+            return;
+        }
+        try {
+            if (active.isEmpty()) {
+                active.seal();
+                active.openWriter(newConfig.segmentWriteMode(), newConfig.segmentBytes());
+            } else {
+                roll();
+            }
+        } catch (IOException e) {
+            throw goOffline("resizing the active segment", e);
+        }
     }
 
     public RecoveryReport recoveryReport() {

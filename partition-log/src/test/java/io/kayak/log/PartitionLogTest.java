@@ -179,6 +179,29 @@ class PartitionLogTest {
 
     @ParameterizedTest
     @EnumSource(SegmentWriteMode.class)
+    void anOpenLogAdoptsALargerSegmentSizeAndRetentionWithoutReopening(SegmentWriteMode mode) throws IOException {
+        int batchSize = Batches.of(2, VALUE, 0, TS).remaining();
+        PartitionLog log = context(mode).with(LogConfig.SEGMENT_BYTES, 2 * batchSize)
+                .with(LogConfig.MESSAGE_MAX_BYTES, batchSize).open();
+        appendAll(log, 2, 2, 2);
+        assertEquals(List.of(0L, 4L), log.segmentBaseOffsets());
+        log.reconfigure(log.config().with(LogConfig.SEGMENT_BYTES, 6 * batchSize)
+                .with(LogConfig.MESSAGE_MAX_BYTES, 4 * batchSize));
+        appendAll(log, 2, 2, 2, 2, 2);
+        int big = Batches.of(8, VALUE, 0, TS).remaining();
+        log.append(Batches.of(8, VALUE, log.logEndOffset(), TS)); // larger than the old segment size: must fit a mapping
+        assertEquals(16L + 8, log.logEndOffset());
+        assertTrue(log.segmentBaseOffsets().size() <= 5, "segments hold up to the new size: " + log.segmentBaseOffsets());
+        assertDenseValues(readAll(log, 0).subList(0, 16), 0);
+
+        long before = log.sizeInBytes();
+        log.reconfigure(log.config().with(LogConfig.RETENTION_BYTES, big));
+        log.applyRetention();
+        assertTrue(log.logStartOffset() > 0 && log.sizeInBytes() < before, "retention applies the new bound");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SegmentWriteMode.class)
     void readsStopAtSegmentBoundariesAndContinueInTheNext(SegmentWriteMode mode) throws IOException {
         int batchSize = Batches.of(2, VALUE, 0, TS).remaining();
         PartitionLog log = context(mode).with(LogConfig.SEGMENT_BYTES, 2 * batchSize)

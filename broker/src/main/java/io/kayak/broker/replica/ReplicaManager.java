@@ -278,6 +278,7 @@ public final class ReplicaManager implements AutoCloseable {
             }
         };
         Replica r = new Replica(a.partition, a.topicId, dir, log, events);
+        r.topicConfigs = a.configs;
         byGroup.put(r.groupId, r);
         byPartition.put(r.partition, r);
         metrics.registerPartition(r.partition, log, () -> {
@@ -312,7 +313,11 @@ public final class ReplicaManager implements AutoCloseable {
             }
         }
         for (Assigned a : expected.values()) {
-            if (!byGroup.containsKey(a.groupId)) {
+            Replica hosted = byGroup.get(a.groupId);
+            if (hosted != null && !hosted.topicConfigs.equals(a.configs)) {
+                reconfigure(hosted, a.configs);
+            }
+            if (hosted == null) {
                 Optional<RaftGroup> group = PartitionGroups.group(image, a.groupId, a.replicas);
                 if (group.isEmpty()) {
                     LOG.debug("Node {}: {} waits for every replica's broker to register", nodeId, a.partition);
@@ -320,6 +325,19 @@ public final class ReplicaManager implements AutoCloseable {
                 }
                 add(a, group.get());
             }
+        }
+    }
+
+    /** A topic's configs changed: the open log adopts them (they were validated when the change was proposed). */
+    private void reconfigure(Replica r, Map<String, String> configs) {
+        try {
+            r.log.reconfigure(TopicConfigs.logConfig(logConfig, configs));
+            r.topicConfigs = configs;
+            LOG.info("Node {}: {} now runs with topic configs {}", nodeId, r.partition, configs);
+        } catch (RuntimeException e) {
+            LOG.warn("Node {}: {} keeps its settings; the topic configs {} cannot be applied: {}", nodeId, r.partition,
+                    configs, e.getMessage());
+            r.topicConfigs = configs; // not retried on every metadata change; the next config change tries again
         }
     }
 
