@@ -121,7 +121,7 @@ public final class KayakServer implements AutoCloseable {
         closeables.push(publisher);
         partitionMetrics.registerNodeGauges(() -> replicaManager == null ? 0 : replicaManager.hostedCount(),
                 () -> replicaManager == null ? 0 : replicaManager.leaderCount(), publisher::underReplicatedCount);
-        partitionService = new ReplicatedPartitionService(() -> replicaManager, metadata::image, partitionMetrics);
+        partitionService = new ReplicatedPartitionService(() -> replicaManager, metadata::image, partitionMetrics, logDirs);
         topicAdmin = new TopicAdmin(metadata.client(), metadata::image, config, new Random());
         metadata.addListener((before, delta, after) -> {
             ReplicaManager m = replicaManager;

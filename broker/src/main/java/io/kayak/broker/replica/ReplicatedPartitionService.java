@@ -24,7 +24,12 @@ import io.kayak.network.service.PartitionListener;
 import io.kayak.network.service.PartitionService;
 import io.kayak.network.service.ReadResult;
 import io.kayak.network.service.RecordsSlice;
+import io.kayak.log.LogDir;
+import io.kayak.network.service.LogDirInfo;
 import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.util.ArrayList;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
@@ -57,11 +62,16 @@ public final class ReplicatedPartitionService implements PartitionService {
     private final PartitionMetrics metrics;
     private final ThreadLocal<BatchValidator> validators = ThreadLocal.withInitial(BatchValidator::new);
     private final List<PartitionListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<LogDir> logDirs;
 
-    /** @param managers the node's replica manager, or null while it is still starting */
+    /**
+     * @param managers the node's replica manager, or null while it is still starting
+     * @param logDirs  the node's data directories, owned by the caller
+     */
     public ReplicatedPartitionService(Supplier<ReplicaManager> managers, Supplier<MetadataImage> images,
-                                      PartitionMetrics metrics) {
+                                      PartitionMetrics metrics, List<LogDir> logDirs) {
         this.managers = managers;
+        this.logDirs = List.copyOf(logDirs);
         this.images = images;
         this.metrics = metrics;
     }
@@ -227,6 +237,43 @@ public final class ReplicatedPartitionService implements PartitionService {
                 return PartitionError.STORAGE_ERROR;
             default:
                 throw new IllegalArgumentException("unmapped " + e);
+        }
+    }
+
+    @Override
+    public List<LogDirInfo> logDirs() {
+        ReplicaManager manager = managers.get();
+        List<LogDirInfo> out = new ArrayList<>();
+        for (LogDir dir : logDirs) {
+            List<LogDirInfo.PartitionSize> sizes = new ArrayList<>();
+            if (manager != null) {
+                for (Replica r : manager.replicas()) {
+                    if (r.dir == dir) {
+                        sizes.add(new LogDirInfo.PartitionSize(r.partition.topic(), r.partition.partition(), size(r.log)));
+                    }
+                }
+            }
+            sizes.sort(java.util.Comparator.comparing(LogDirInfo.PartitionSize::topic)
+                    .thenComparingInt(LogDirInfo.PartitionSize::partition));
+            long total = -1;
+            long usable = -1;
+            try {
+                FileStore store = Files.getFileStore(dir.path());
+                total = store.getTotalSpace();
+                usable = store.getUsableSpace();
+            } catch (IOException e) {
+                // the sizes stay unknown; the directory is still listed with its partitions
+            }
+            out.add(new LogDirInfo(dir.path().toAbsolutePath().toString(), PartitionError.NONE, total, usable, sizes));
+        }
+        return out;
+    }
+
+    private static long size(PartitionLog log) {
+        try {
+            return log.sizeInBytes();
+        } catch (LogClosedException | LogOfflineException e) {
+            return 0;
         }
     }
 

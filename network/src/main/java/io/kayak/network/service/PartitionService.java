@@ -1,6 +1,7 @@
 package io.kayak.network.service;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
@@ -41,6 +42,9 @@ public interface PartitionService {
      * {@link PartitionError#UNKNOWN_LEADER_EPOCH} if newer.
      */
     ReadResult read(TopicPartition partition, long offset, int maxBytes, int currentLeaderEpoch);
+
+    /** This node's data directories with the partition replicas stored in each. */
+    List<LogDirInfo> logDirs();
 
     /** Registers a listener for high watermark advances and leader changes of the partitions hosted here. */
     void addListener(PartitionListener listener);

@@ -85,6 +85,11 @@ class FetchHandlerTest {
         }
 
         @Override
+        public List<io.kayak.network.service.LogDirInfo> logDirs() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void addListener(PartitionListener l) {
             listener = l;
         }

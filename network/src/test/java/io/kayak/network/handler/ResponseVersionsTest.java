@@ -44,6 +44,7 @@ import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeLogDirsRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
@@ -140,6 +141,13 @@ class ResponseVersionsTest {
             @Override
             public Optional<PartitionLeader> leader(TopicPartition partition) {
                 return Optional.empty();
+            }
+
+            @Override
+            public List<io.kayak.network.service.LogDirInfo> logDirs() {
+                return List.of(new io.kayak.network.service.LogDirInfo("/data/kayak", PartitionError.NONE, 1000, 500,
+                        List.of(new io.kayak.network.service.LogDirInfo.PartitionSize("t", 0, 123),
+                                new io.kayak.network.service.LogDirInfo.PartitionSize("u", 1, 7))));
             }
 
             @Override
@@ -261,6 +269,8 @@ class ResponseVersionsTest {
                 r.resources().add(res);
                 return r;
             }
+            case DESCRIBE_LOG_DIRS:
+                return new DescribeLogDirsRequestData().setTopics(null);
             default:
                 throw new AssertionError("no sample request for " + key + ": add one when advertising it");
         }
