@@ -25,6 +25,7 @@ import io.kayak.network.service.PartitionService;
 import io.kayak.network.service.ReadResult;
 import io.kayak.network.service.RecordsSlice;
 import io.kayak.log.LogDir;
+import io.kayak.network.service.ElectionResult;
 import io.kayak.network.service.LogDirInfo;
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -238,6 +239,31 @@ public final class ReplicatedPartitionService implements PartitionService {
             default:
                 throw new IllegalArgumentException("unmapped " + e);
         }
+    }
+
+    /**
+     * Preferred election through a Raft leadership transfer. Not needed when the preferred replica leads (as this
+     * node's replica sees it, else as the image records it); not available when it is outside the recorded ISR
+     * (a transfer to it would only wait) or when no leader is known.
+     */
+    @Override
+    public CompletableFuture<ElectionResult> electPreferred(TopicPartition tp, long timeoutMs) {
+        Optional<PartitionImage> p = partitionImage(tp);
+        if (p.isEmpty()) {
+            return CompletableFuture.completedFuture(ElectionResult.UNKNOWN_PARTITION);
+        }
+        ReplicaManager manager = managers.get();
+        int preferred = p.get().replicas().get(0);
+        int local = manager == null ? -1 : manager.localLeader(key(tp));
+        int leader = local >= 0 ? local : p.get().leader();
+        if (leader == preferred) {
+            return CompletableFuture.completedFuture(ElectionResult.NOT_NEEDED);
+        }
+        if (manager == null || leader < 0 || !p.get().isr().contains(preferred)) {
+            return CompletableFuture.completedFuture(ElectionResult.NOT_AVAILABLE);
+        }
+        return manager.transferLeadership(key(tp), preferred, timeoutMs)
+                .thenApply(ok -> ok ? ElectionResult.ELECTED : ElectionResult.NOT_AVAILABLE);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.kayak.broker.network;
 import static io.kayak.broker.replica.ReplicatedCluster.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kayak.broker.replica.ReplicatedCluster;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -18,13 +20,18 @@ import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** Replica administration with the real AdminClient: DescribeLogDirs against every node. */
+/**
+ * Replica administration with the real AdminClient: DescribeLogDirs against every node; ElectLeaders moving a
+ * partition's leadership back to its preferred replica, not needed when it already leads, unclean refused.
+ */
 @Tag("integration")
 class KafkaReplicaAdminTest extends ClusterTest {
     private static final long TIMEOUT_S = 30;
@@ -38,9 +45,9 @@ class KafkaReplicaAdminTest extends ClusterTest {
         }
     }
 
-    private void startWithTopic(String topic, int partitions) {
+    private void startWithTopic(String topic, int partitions, Map<String, String> extra) {
         try {
-            cluster = ReplicatedCluster.started(tmp, Map.of());
+            cluster = ReplicatedCluster.started(tmp, extra);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -52,7 +59,7 @@ class KafkaReplicaAdminTest extends ClusterTest {
 
     @Test
     void everyNodeReportsItsDataDirectoryWithTheSizeOfEachReplica() throws Exception {
-        startWithTopic("sized", 2);
+        startWithTopic("sized", 2, Map.of());
         Properties pp = new Properties();
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
@@ -83,5 +90,41 @@ class KafkaReplicaAdminTest extends ClusterTest {
                 assertFalse(r.isFuture());
             }
         }
+    }
+
+    private int leader(String topic) {
+        return cluster.partition(topic, 0).map(p -> p.leader()).orElse(-1);
+    }
+
+    @Test
+    void preferredElectionMovesLeadershipBackAndIsNotNeededOnceItLeads() throws Exception {
+        startWithTopic("elect", 1, Map.of("auto.leader.rebalance.enable", "false"));
+        TopicPartition tp = new TopicPartition("elect", 0);
+        int preferred = cluster.partition("elect", 0).orElseThrow().replicas().get(0);
+        if (leader("elect") == preferred) {
+            assertInstanceOf(ElectionNotNeededException.class, electionError(ElectionType.PREFERRED, tp));
+            cluster.stop(preferred);
+            await("another replica leads", 60, () -> cluster.everyImage(i -> {
+                int l = i.topic("elect").orElseThrow().partitions().get(0).leader();
+                return l >= 0 && l != preferred;
+            }));
+            cluster.start(preferred);
+        }
+        await("the preferred replica is back in the ISR, not leading", 60, () -> cluster.servers.size() == 3
+                && cluster.everyImage(i -> i.topic("elect").orElseThrow().partitions().get(0).isr().size() == 3)
+                && leader("elect") != preferred);
+
+        assertEquals(null, electionError(ElectionType.PREFERRED, tp), "the preferred replica took over");
+        await("every node sees the preferred replica lead", 60, () -> cluster.everyImage(i ->
+                i.topic("elect").orElseThrow().partitions().get(0).leader() == preferred));
+        assertInstanceOf(ElectionNotNeededException.class, electionError(ElectionType.PREFERRED, tp));
+        Throwable unclean = electionError(ElectionType.UNCLEAN, tp);
+        assertInstanceOf(ElectionNotNeededException.class, unclean);
+        assertTrue(unclean.getMessage().contains("never elects an unclean leader"), unclean.getMessage());
+    }
+
+    /** The error ElectLeaders reported for the partition, or null. */
+    private Throwable electionError(ElectionType type, TopicPartition tp) throws Exception {
+        return admin.electLeaders(type, Set.of(tp)).partitions().get(TIMEOUT_S * 2, TimeUnit.SECONDS).get(tp).orElse(null);
     }
 }

@@ -41,6 +41,7 @@ public final class KafkaApis {
         handlers.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, AlterConfigsHandlers.incremental(topics));
         handlers.put(ApiKeys.ALTER_CONFIGS, AlterConfigsHandlers.legacy(topics));
         handlers.put(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(partitions));
+        handlers.put(ApiKeys.ELECT_LEADERS, new ElectLeadersHandler(partitions, cluster));
         return new ApiDispatcher(versions, handlers);
     }
 }

@@ -54,6 +54,8 @@ public final class ApiVersionTable {
         m.put(ApiKeys.ALTER_CONFIGS, new Range((short) 0, (short) 2));
         // DescribeLogDirs 1..4: 1 is the oldest kafka-clients 4.1 knows; 4 adds the file system's total/usable bytes.
         m.put(ApiKeys.DESCRIBE_LOG_DIRS, new Range((short) 1, (short) 4));
+        // ElectLeaders 0..2: preferred elections through a Raft leadership transfer; unclean ones are refused.
+        m.put(ApiKeys.ELECT_LEADERS, new Range((short) 0, (short) 2));
         // DescribeCluster 0..1: the Java AdminClient's describeCluster; v2 adds fenced brokers, not served.
         m.put(ApiKeys.DESCRIBE_CLUSTER, new Range((short) 0, (short) 1));
         return new ApiVersionTable(m);

@@ -43,6 +43,12 @@ public interface PartitionService {
      */
     ReadResult read(TopicPartition partition, long offset, int maxBytes, int currentLeaderEpoch);
 
+    /**
+     * Asks the partition's preferred (first assigned) replica to take over its leadership, from any node; completes
+     * once it leads, or it cannot, or after {@code timeoutMs}. Never completes exceptionally.
+     */
+    CompletableFuture<ElectionResult> electPreferred(TopicPartition partition, long timeoutMs);
+
     /** This node's data directories with the partition replicas stored in each. */
     List<LogDirInfo> logDirs();
 

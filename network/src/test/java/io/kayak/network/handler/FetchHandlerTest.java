@@ -85,6 +85,11 @@ class FetchHandlerTest {
         }
 
         @Override
+        public CompletableFuture<io.kayak.network.service.ElectionResult> electPreferred(TopicPartition partition, long timeoutMs) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public List<io.kayak.network.service.LogDirInfo> logDirs() {
             throw new UnsupportedOperationException();
         }

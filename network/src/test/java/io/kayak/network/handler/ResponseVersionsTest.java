@@ -45,6 +45,7 @@ import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeLogDirsRequestData;
+import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
@@ -141,6 +142,12 @@ class ResponseVersionsTest {
             @Override
             public Optional<PartitionLeader> leader(TopicPartition partition) {
                 return Optional.empty();
+            }
+
+            @Override
+            public CompletableFuture<io.kayak.network.service.ElectionResult> electPreferred(TopicPartition partition, long timeoutMs) {
+                return CompletableFuture.completedFuture(partition.partition() == 0
+                        ? io.kayak.network.service.ElectionResult.ELECTED : io.kayak.network.service.ElectionResult.NOT_AVAILABLE);
             }
 
             @Override
@@ -269,6 +276,11 @@ class ResponseVersionsTest {
                 r.resources().add(res);
                 return r;
             }
+            case ELECT_LEADERS: {
+                ElectLeadersRequestData e = new ElectLeadersRequestData().setElectionType((byte) 0).setTimeoutMs(1000);
+                e.topicPartitions().add(new ElectLeadersRequestData.TopicPartitions().setTopic("t").setPartitions(List.of(0, 1)));
+                return e;
+            }
             case DESCRIBE_LOG_DIRS:
                 return new DescribeLogDirsRequestData().setTopics(null);
             default:
@@ -339,6 +351,43 @@ class ResponseVersionsTest {
                 assertEquals("h2", r.nodeEndpoints().find(2).host());
             }
         }
+    }
+
+    private org.apache.kafka.common.message.ElectLeadersResponseData elect(ApiDispatcher d, byte type, boolean all)
+            throws Exception {
+        short v = 2;
+        RequestHeader header = new RequestHeader(new RequestHeaderData().setRequestApiKey(ApiKeys.ELECT_LEADERS.id)
+                .setRequestApiVersion(v).setCorrelationId(1).setClientId("t"), ApiKeys.ELECT_LEADERS.requestHeaderVersion(v));
+        ElectLeadersRequestData body = (ElectLeadersRequestData) sample(ApiKeys.ELECT_LEADERS);
+        body.setElectionType(type);
+        if (all) {
+            body.setTopicPartitions(null);
+        }
+        return (org.apache.kafka.common.message.ElectLeadersResponseData) d.dispatch(new KafkaRequest(header, body, "PLAINTEXT"))
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    private static Map<Integer, Short> codes(org.apache.kafka.common.message.ElectLeadersResponseData r) {
+        Map<Integer, Short> out = new java.util.TreeMap<>();
+        r.replicaElectionResults().forEach(t -> t.partitionResult().forEach(p -> out.put(p.partitionId(), p.errorCode())));
+        return out;
+    }
+
+    @Test
+    void electLeadersMapsPreferredOutcomesAndRefusesUncleanElectionsWithAReason() throws Exception {
+        ApiDispatcher d = KafkaApis.dispatcher(1, cluster, partitions(null, 0), topics,
+                () -> CompletableFuture.completedFuture(42L), timer, false);
+        org.apache.kafka.common.protocol.Errors none = org.apache.kafka.common.protocol.Errors.NONE;
+        assertEquals(Map.of(0, none.code(), 1, org.apache.kafka.common.protocol.Errors.PREFERRED_LEADER_NOT_AVAILABLE.code()),
+                codes(elect(d, (byte) 0, false)));
+        var unclean = elect(d, (byte) 1, false);
+        assertEquals(Map.of(0, org.apache.kafka.common.protocol.Errors.ELECTION_NOT_NEEDED.code(),
+                1, org.apache.kafka.common.protocol.Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE.code()), codes(unclean),
+                "partition 0 has a leader, partition 1 none");
+        assertEquals(ElectLeadersHandler.UNCLEAN_MESSAGE,
+                unclean.replicaElectionResults().get(0).partitionResult().get(1).errorMessage());
+        assertEquals(Map.of(1, org.apache.kafka.common.protocol.Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE.code()),
+                codes(elect(d, (byte) 1, true)), "for all partitions, those needing nothing are left out");
     }
 
     /** The wire bytes of an encoded response: its buffers, and its file regions read through a channel. */
