@@ -59,6 +59,7 @@ public final class PartitionLog implements AutoCloseable {
     private final Consumer<Segment> retire;
     private final BatchValidator validator = new BatchValidator();
     private final IndexEntry entry = new IndexEntry();
+    private final EpochSearch epochs;
     private final TreeMap<Long, Segment> segments;
     private final RecoveryReport recoveryReport;
     private Segment active;
@@ -87,6 +88,7 @@ public final class PartitionLog implements AutoCloseable {
         this.index = index;
         this.retire = retire;
         this.segments = loaded.segments();
+        this.epochs = new EpochSearch(index, segments, name);
         this.active = segments.lastEntry().getValue();
         this.logStartOffset = loaded.logStartOffset();
         this.nextOffset = loaded.nextOffset();
@@ -242,6 +244,26 @@ public final class PartitionLog implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * Where the records of leader epochs up to {@code epoch} end below {@code upToExclusive} (Kafka's
+     * OffsetForLeaderEpoch): the first offset of a batch with a larger epoch, or the end of the range, and the
+     * largest epoch at or below {@code epoch} found before it. Relies on batch epochs never decreasing along the
+     * log (see {@link EpochSearch}).
+     */
+    public synchronized EpochEnd endOffsetForEpoch(int epoch, long upToExclusive) {
+        checkUsable();
+        long limit = Math.min(upToExclusive, nextOffset);
+        if (logStartOffset >= limit) {
+            return new EpochEnd(EpochEnd.NO_EPOCH, Math.max(logStartOffset, limit));
+        }
+        try {
+            long end = epochs.firstOffsetAbove(epoch, logStartOffset, limit);
+            return new EpochEnd(end > logStartOffset ? epochs.epochAt(end - 1) : EpochEnd.NO_EPOCH, end);
+        } catch (IOException e) {
+            throw goOffline("read of batch epochs", e);
+        }
     }
 
     /**

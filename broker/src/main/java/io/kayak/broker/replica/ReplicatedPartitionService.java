@@ -1,6 +1,7 @@
 package io.kayak.broker.replica;
 
 import io.kayak.log.BatchTooLargeException;
+import io.kayak.log.EpochEnd;
 import io.kayak.log.InvalidBatchException;
 import io.kayak.log.LogClosedException;
 import io.kayak.log.LogOfflineException;
@@ -26,6 +27,7 @@ import io.kayak.network.service.ReadResult;
 import io.kayak.network.service.RecordsSlice;
 import io.kayak.log.LogDir;
 import io.kayak.network.service.ElectionResult;
+import io.kayak.network.service.EpochEndOffset;
 import io.kayak.network.service.LogDirInfo;
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -389,6 +391,37 @@ public final class ReplicatedPartitionService implements PartitionService {
             return OffsetResult.failed(PartitionError.STORAGE_ERROR, -1);
         } catch (LogClosedException e) {
             return OffsetResult.failed(PartitionError.NOT_LEADER, -1);
+        }
+    }
+
+    /**
+     * The batches' epochs are the Raft terms of their entries (stamped at write on every replica), so the log
+     * itself is the epoch history; the search stops at the high watermark, so only committed records count,
+     * which no later leader can truncate. Answered only once this leader is ready and has applied everything
+     * committed: before that its high watermark may lie below a position a consumer reached through the previous
+     * leader, which would look like truncation.
+     */
+    @Override
+    public EpochEndOffset endOffsetForEpoch(TopicPartition tp, int currentLeaderEpoch, int leaderEpoch) {
+        Leading l = leading(tp, currentLeaderEpoch);
+        if (l.error != PartitionError.NONE) {
+            return EpochEndOffset.failed(l.error, l.hint);
+        }
+        if (!l.division.getInfo().isLeaderReady() || stillApplying(l.division)) {
+            return EpochEndOffset.failed(PartitionError.LEADER_NOT_AVAILABLE, -1);
+        }
+        long term = l.division.getInfo().getCurrentTerm();
+        if (leaderEpoch < 0 || leaderEpoch > term) {
+            return new EpochEndOffset(PartitionError.NONE, -1, -1, -1); // Kafka's undefined epoch and offset
+        }
+        try {
+            EpochEnd end = l.replica.log.endOffsetForEpoch(leaderEpoch, l.replica.stateMachine().highWatermark());
+            int epoch = end.epoch() == EpochEnd.NO_EPOCH ? leaderEpoch : end.epoch();
+            return new EpochEndOffset(PartitionError.NONE, epoch, end.endOffset(), -1);
+        } catch (LogOfflineException e) {
+            return EpochEndOffset.failed(PartitionError.STORAGE_ERROR, -1);
+        } catch (LogClosedException e) {
+            return EpochEndOffset.failed(PartitionError.NOT_LEADER, -1);
         }
     }
 

@@ -32,6 +32,7 @@ public final class KafkaApis {
         partitions.addListener(waits);
         handlers.put(ApiKeys.FETCH, new FetchHandler(partitions, timer, waits));
         handlers.put(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions));
+        handlers.put(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(partitions));
         handlers.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(producerIds));
         handlers.put(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(topics));
         handlers.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(topics));

@@ -42,6 +42,9 @@ public final class ApiVersionTable {
         m.put(ApiKeys.FETCH, new Range((short) 4, (short) 12));
         // ListOffsets 1..7: kafka-python sends 1; 7 adds max-timestamp; 8+ are for tiered storage.
         m.put(ApiKeys.LIST_OFFSETS, new Range((short) 1, (short) 7));
+        // OffsetForLeaderEpoch 2..4: 2 is the oldest kafka-clients 4.1 knows; consumers validate positions after a
+        // leader change only against 3+.
+        m.put(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new Range((short) 2, (short) 4));
         // InitProducerId 0..4: idempotent producers; 5+ carry transaction protocol changes.
         m.put(ApiKeys.INIT_PRODUCER_ID, new Range((short) 0, (short) 4));
         // Topic administration and configs (the Java AdminClient, Kafka's CLI tools).

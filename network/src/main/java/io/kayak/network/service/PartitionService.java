@@ -44,6 +44,16 @@ public interface PartitionService {
     ReadResult read(TopicPartition partition, long offset, int maxBytes, int currentLeaderEpoch);
 
     /**
+     * Where the history of {@code leaderEpoch} ends in the partition's committed log (Kafka's OffsetForLeaderEpoch),
+     * on the leader, after the same check of {@code currentLeaderEpoch} as {@link #read}: the first offset of a
+     * later epoch's records, or the high watermark when none has any, with the largest epoch at or below
+     * {@code leaderEpoch} that has records (or {@code leaderEpoch} itself when none has). A leader still applying
+     * what earlier terms committed answers {@link PartitionError#LEADER_NOT_AVAILABLE}: its high watermark is not
+     * yet the committed end.
+     */
+    EpochEndOffset endOffsetForEpoch(TopicPartition partition, int currentLeaderEpoch, int leaderEpoch);
+
+    /**
      * Asks the partition's preferred (first assigned) replica to take over its leadership, from any node; completes
      * once it leads, or it cannot, or after {@code timeoutMs}. Never completes exceptionally.
      */

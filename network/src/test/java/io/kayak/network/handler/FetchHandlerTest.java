@@ -90,6 +90,12 @@ class FetchHandlerTest {
         }
 
         @Override
+        public io.kayak.network.service.EpochEndOffset endOffsetForEpoch(TopicPartition partition, int currentLeaderEpoch,
+                                                                         int leaderEpoch) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public List<io.kayak.network.service.LogDirInfo> logDirs() {
             throw new UnsupportedOperationException();
         }

@@ -51,6 +51,7 @@ import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.message.ResponseHeaderData;
@@ -148,6 +149,13 @@ class ResponseVersionsTest {
             public CompletableFuture<io.kayak.network.service.ElectionResult> electPreferred(TopicPartition partition, long timeoutMs) {
                 return CompletableFuture.completedFuture(partition.partition() == 0
                         ? io.kayak.network.service.ElectionResult.ELECTED : io.kayak.network.service.ElectionResult.NOT_AVAILABLE);
+            }
+
+            @Override
+            public io.kayak.network.service.EpochEndOffset endOffsetForEpoch(TopicPartition partition, int currentLeaderEpoch,
+                                                                             int leaderEpoch) {
+                return partition.partition() == 0 ? new io.kayak.network.service.EpochEndOffset(PartitionError.NONE, 3, 17, -1)
+                        : io.kayak.network.service.EpochEndOffset.failed(PartitionError.FENCED_LEADER_EPOCH, -1);
             }
 
             @Override
@@ -280,6 +288,17 @@ class ResponseVersionsTest {
                 ElectLeadersRequestData e = new ElectLeadersRequestData().setElectionType((byte) 0).setTimeoutMs(1000);
                 e.topicPartitions().add(new ElectLeadersRequestData.TopicPartitions().setTopic("t").setPartitions(List.of(0, 1)));
                 return e;
+            }
+            case OFFSET_FOR_LEADER_EPOCH: {
+                OffsetForLeaderEpochRequestData o = new OffsetForLeaderEpochRequestData();
+                OffsetForLeaderEpochRequestData.OffsetForLeaderTopic t = new OffsetForLeaderEpochRequestData.OffsetForLeaderTopic()
+                        .setTopic("t");
+                t.partitions().add(new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition().setPartition(0)
+                        .setCurrentLeaderEpoch(5).setLeaderEpoch(3));
+                t.partitions().add(new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition().setPartition(1)
+                        .setCurrentLeaderEpoch(4).setLeaderEpoch(3));
+                o.topics().add(t);
+                return o;
             }
             case DESCRIBE_LOG_DIRS:
                 return new DescribeLogDirsRequestData().setTopics(null);
