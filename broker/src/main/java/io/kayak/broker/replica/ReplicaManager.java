@@ -36,7 +36,6 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
-import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
@@ -71,10 +70,6 @@ public final class ReplicaManager implements AutoCloseable {
     private static final int ENTRY_OVERHEAD_BYTES = 64 << 10;
     /** Raft log segment size of a partition group: its entries are small headers (the batches go to the partition log). */
     private static final long RAFT_SEGMENT_BYTES = 1L << 20;
-    /** Leadership hand-overs asked for by clients (ElectLeaders) that run at once; each blocks a thread. */
-    private static final int TRANSFER_THREADS = 4;
-    /** Hand-overs that may wait for a thread; beyond this they are refused. */
-    private static final int TRANSFERS_QUEUED_MAX = 10_000;
 
     private final int nodeId;
     private final ReplicationConfig config;
@@ -84,7 +79,7 @@ public final class ReplicaManager implements AutoCloseable {
     private final Map<RaftGroupId, Replica> byGroup = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Replica> byPartition = new ConcurrentHashMap<>();
     private final ExecutorService reconciler;
-    private final ExecutorService transfers;
+    private volatile LeadershipTransfers transfers;
     private final AtomicBoolean reconcileQueued = new AtomicBoolean();
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
@@ -110,12 +105,6 @@ public final class ReplicaManager implements AutoCloseable {
         this.logDirs = List.copyOf(logDirs);
         this.images = images;
         this.observer = observer;
-        this.transfers = new java.util.concurrent.ThreadPoolExecutor(TRANSFER_THREADS, TRANSFER_THREADS, 0, TimeUnit.MILLISECONDS,
-                new java.util.concurrent.ArrayBlockingQueue<>(TRANSFERS_QUEUED_MAX), r -> {
-                    Thread t = new Thread(r, "kayak-leader-transfer-" + nodeId);
-                    t.setDaemon(true);
-                    return t;
-                });
         this.reconciler = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "kayak-replica-manager-" + nodeId);
             t.setDaemon(true);
@@ -165,6 +154,7 @@ public final class ReplicaManager implements AutoCloseable {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
+        transfers = new LeadershipTransfers(nodeId, images, server.getProperties());
         LOG.info("Node {}: partition Raft server on {} hosts {} recovered replicas", nodeId, config.address(), byGroup.size());
     }
 
@@ -488,43 +478,12 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     /**
-     * Hands leadership of a partition to {@code target} from any node, hosting a replica or not: a Raft client of
-     * the partition's group asks its leader, which transfers once the target has caught up, or gives up after
-     * {@code timeoutMs}. Runs on a small pool of its own (the client call blocks); completes with false when the
-     * transfer was refused, timed out, or too many are already waiting.
+     * Hands leadership of a partition to {@code target} from any node, hosting a replica or not (see
+     * {@link LeadershipTransfers}); completes with false when that is not possible now.
      */
     public CompletableFuture<Boolean> transferLeadership(TopicPartition tp, int target, long timeoutMs) {
-        MetadataImage image = images.get();
-        Optional<TopicImage> topic = image.topic(tp.topic());
-        if (topic.isEmpty() || tp.partition() >= topic.get().partitions().size()) {
-            return CompletableFuture.completedFuture(false);
-        }
-        List<Integer> replicas = topic.get().partitions().get(tp.partition()).replicas();
-        Optional<RaftGroup> group = PartitionGroups.group(image, PartitionGroups.groupId(topic.get().topicId(), tp.partition()),
-                replicas);
-        if (group.isEmpty() || !replicas.contains(target)) {
-            return CompletableFuture.completedFuture(false);
-        }
-        try {
-            return CompletableFuture.supplyAsync(() -> transferNow(group.get(), target, timeoutMs), transfers);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(false);
-        }
-    }
-
-    private boolean transferNow(RaftGroup group, int target, long timeoutMs) {
-        try (RaftClient client = RaftClient.newBuilder().setProperties(server.getProperties()).setRaftGroup(group).build()) {
-            RaftClientReply reply = client.admin().transferLeadership(PartitionGroups.peerId(target), timeoutMs);
-            if (!reply.isSuccess()) {
-                LOG.info("Node {}: leadership of group {} was not handed to node {}: {}", nodeId, group.getGroupId(), target,
-                        reply.getException());
-            }
-            return reply.isSuccess();
-        } catch (IOException | RuntimeException e) {
-            LOG.info("Node {}: leadership of group {} was not handed to node {}: {}", nodeId, group.getGroupId(), target,
-                    e.toString());
-            return false;
-        }
+        LeadershipTransfers t = transfers;
+        return t == null ? CompletableFuture.completedFuture(false) : t.transfer(tp, target, timeoutMs);
     }
 
     /** The node the local replica of a partition sees leading it, or -1 (not hosted here, or no leader known). */
@@ -583,7 +542,9 @@ public final class ReplicaManager implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        transfers.shutdownNow();
+        if (transfers != null) {
+            transfers.close();
+        }
         reconciler.shutdownNow();
         try {
             reconciler.awaitTermination(30, TimeUnit.SECONDS);

@@ -111,7 +111,7 @@ class KafkaReplicaAdminTest extends ClusterTest {
             cluster.start(preferred);
         }
         await("the preferred replica is back in the ISR, not leading", 60, () -> cluster.servers.size() == 3
-                && cluster.everyImage(i -> i.topic("elect").orElseThrow().partitions().get(0).isr().size() == 3)
+                && cluster.ready("elect", 1) && cluster.everyImage(i -> i.topic("elect").orElseThrow().partitions().get(0).isr().size() == 3)
                 && leader("elect") != preferred);
 
         assertEquals(null, electionError(ElectionType.PREFERRED, tp), "the preferred replica took over");
