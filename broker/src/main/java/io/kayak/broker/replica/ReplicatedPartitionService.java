@@ -4,6 +4,7 @@ import io.kayak.log.BatchTooLargeException;
 import io.kayak.log.EpochEnd;
 import io.kayak.log.InvalidBatchException;
 import io.kayak.log.LogClosedException;
+import io.kayak.log.LogDir;
 import io.kayak.log.LogOfflineException;
 import io.kayak.log.LogSlice;
 import io.kayak.log.OffsetOutOfRangeException;
@@ -18,6 +19,9 @@ import io.kayak.metadata.MetadataImage;
 import io.kayak.metadata.PartitionImage;
 import io.kayak.network.service.Acks;
 import io.kayak.network.service.AppendResult;
+import io.kayak.network.service.ElectionResult;
+import io.kayak.network.service.EpochEndOffset;
+import io.kayak.network.service.LogDirInfo;
 import io.kayak.network.service.OffsetResult;
 import io.kayak.network.service.PartitionError;
 import io.kayak.network.service.PartitionLeader;
@@ -25,20 +29,16 @@ import io.kayak.network.service.PartitionListener;
 import io.kayak.network.service.PartitionService;
 import io.kayak.network.service.ReadResult;
 import io.kayak.network.service.RecordsSlice;
-import io.kayak.log.LogDir;
-import io.kayak.network.service.ElectionResult;
-import io.kayak.network.service.EpochEndOffset;
-import io.kayak.network.service.LogDirInfo;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -57,7 +57,13 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * entry durably and the leader applied it (acks 1 and -1 alike; see docs/ARCHITECTURE.md). Reads are served by
  * the leader from the partition log, below the high watermark: every applied batch is committed.
  *
- * <p>Thread-safe; append and deleteRecords never block the caller, the other calls only take the log's lock.
+ * <p>Also: OffsetForLeaderEpoch from the Raft terms stamped in the batches ({@link #endOffsetForEpoch}), preferred
+ * elections through the {@link ReplicaManager}'s leadership transfers, the node's log dirs with their replicas,
+ * and {@link PartitionListener}s told of high watermark advances and leader changes ({@link #partitionChanged},
+ * called by the node on Ratis threads).
+ *
+ * <p>Thread-safe; append, deleteRecords and electPreferred never block the caller, the other calls only take the
+ * log's lock (logDirs also asks the file system for its space).
  */
 public final class ReplicatedPartitionService implements PartitionService {
     private final Supplier<ReplicaManager> managers;
