@@ -266,6 +266,19 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
+    /** The partition leader epoch stamped in the batch holding {@code offset}, which must lie in the log. */
+    public synchronized int epochAt(long offset) {
+        checkUsable();
+        if (offset < logStartOffset || offset >= nextOffset) {
+            throw new OffsetOutOfRangeException(offset, logStartOffset, nextOffset);
+        }
+        try {
+            return epochs.epochAt(offset);
+        } catch (IOException e) {
+            throw goOffline("read of the epoch of offset " + offset, e);
+        }
+    }
+
     /**
      * Removes every batch whose last offset is at or above {@code offset}, for Raft truncation. A batch that
      * straddles {@code offset} is removed whole. The truncation is fsynced before this returns.

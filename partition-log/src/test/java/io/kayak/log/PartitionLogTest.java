@@ -230,6 +230,9 @@ class PartitionLogTest {
         assertEquals(new EpochEnd(EpochEnd.NO_EPOCH, 5), log.endOffsetForEpoch(1, Long.MAX_VALUE),
                 "epoch 1 lies below the log start");
         assertEquals(new EpochEnd(3, 6), log.endOffsetForEpoch(3, Long.MAX_VALUE));
+        assertEquals(3, log.epochAt(5));
+        PartitionLog trimmed = log;
+        assertThrows(OffsetOutOfRangeException.class, () -> trimmed.epochAt(4), "below the log start");
     }
 
     @ParameterizedTest

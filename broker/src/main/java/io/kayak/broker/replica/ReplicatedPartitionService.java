@@ -372,6 +372,20 @@ public final class ReplicatedPartitionService implements PartitionService {
         return d.getInfo().getLastAppliedIndex() < d.getRaftLog().getLastCommittedIndex();
     }
 
+    /** The epoch stamped in the batch at {@code offset}, or {@code term} if retention removed it meanwhile. */
+    private static int epochAt(PartitionLog log, long offset, int term) {
+        try {
+            return log.epochAt(offset);
+        } catch (OffsetOutOfRangeException e) {
+            return term;
+        }
+    }
+
+    /**
+     * Offsets with the epoch Kafka gives them: the stamped epoch of the batch found (earliest, by timestamp), the
+     * current term for the high watermark. A consumer positioned there and validating later with
+     * OffsetForLeaderEpoch finds its epoch ending at or after its position.
+     */
     @Override
     public OffsetResult listOffset(TopicPartition tp, long timestamp) {
         Leading l = leading(tp);
@@ -379,20 +393,21 @@ public final class ReplicatedPartitionService implements PartitionService {
             return OffsetResult.failed(l.error, l.hint);
         }
         PartitionLog log = l.replica.log;
-        int epoch = (int) l.division.getInfo().getCurrentTerm();
+        int term = (int) l.division.getInfo().getCurrentTerm();
         try {
-            if (timestamp == EARLIEST_TIMESTAMP) {
-                return new OffsetResult(PartitionError.NONE, log.logStartOffset(), -1, epoch, -1);
-            }
             long hw = l.replica.stateMachine().highWatermark();
+            if (timestamp == EARLIEST_TIMESTAMP) {
+                long start = log.logStartOffset();
+                return new OffsetResult(PartitionError.NONE, start, -1, start < hw ? epochAt(log, start, term) : term, -1);
+            }
             if (timestamp == LATEST_TIMESTAMP) {
-                return new OffsetResult(PartitionError.NONE, hw, -1, epoch, -1);
+                return new OffsetResult(PartitionError.NONE, hw, -1, term, -1);
             }
             TimestampOffset found = log.offsetForTimestamp(timestamp);
             if (found == null || found.offset() >= hw) {
-                return new OffsetResult(PartitionError.NONE, -1, -1, epoch, -1);
+                return new OffsetResult(PartitionError.NONE, -1, -1, term, -1);
             }
-            return new OffsetResult(PartitionError.NONE, found.offset(), found.timestamp(), epoch, -1);
+            return new OffsetResult(PartitionError.NONE, found.offset(), found.timestamp(), epochAt(log, found.offset(), term), -1);
         } catch (LogOfflineException e) {
             return OffsetResult.failed(PartitionError.STORAGE_ERROR, -1);
         } catch (LogClosedException e) {

@@ -16,6 +16,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -93,6 +97,7 @@ class KafkaConsumerFailoverTest extends ClusterTest {
         assertTrue(epochs[0] >= 1 && epochs[0] < epochs[1] && epochs[1] < epochs[2], "epochs rise with each leader: "
                 + java.util.Arrays.toString(epochs));
         assertEpochEnds(epochs);
+        assertListedEpochs(epochs, read.get(PER_PHASE).timestamp());
         long validations = cluster.servers.values().stream().mapToLong(KafkaConsumerFailoverTest::offsetForLeaderEpochRequests).sum();
         assertTrue(validations > 0, "the consumer validated its position with OffsetForLeaderEpoch");
     }
@@ -112,6 +117,29 @@ class KafkaConsumerFailoverTest extends ClusterTest {
         assertEquals(PartitionError.UNKNOWN_LEADER_EPOCH, leader.endOffsetForEpoch(tp, term + 1, epochs[0]).error());
         int follower = cluster.servers.keySet().stream().filter(id -> id != leader()).findFirst().orElseThrow();
         assertEquals(PartitionError.NOT_LEADER, cluster.servers.get(follower).partitionService().endOffsetForEpoch(tp, term, term).error());
+    }
+
+    /** ListOffsets gives the epoch of the batch found; the latest offset the current one. */
+    private void assertListedEpochs(int[] epochs, long secondPhaseTimestamp) throws Exception {
+        TopicPartition tp = new TopicPartition(TOPIC, 0);
+        Properties ap = new Properties();
+        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+        try (Admin admin = Admin.create(ap)) {
+            ListOffsetsResult.ListOffsetsResultInfo earliest = listed(admin, tp, OffsetSpec.earliest());
+            assertEquals(0, earliest.offset());
+            assertEquals(java.util.Optional.of(epochs[0]), earliest.leaderEpoch());
+            ListOffsetsResult.ListOffsetsResultInfo latest = listed(admin, tp, OffsetSpec.latest());
+            assertEquals(3 * PER_PHASE, latest.offset());
+            assertEquals(java.util.Optional.of(epochs[2]), latest.leaderEpoch());
+            ListOffsetsResult.ListOffsetsResultInfo byTime = listed(admin, tp, OffsetSpec.forTimestamp(secondPhaseTimestamp));
+            assertTrue(byTime.offset() >= PER_PHASE && byTime.offset() < 2 * PER_PHASE, "found " + byTime.offset());
+            assertEquals(java.util.Optional.of(epochs[1]), byTime.leaderEpoch());
+        }
+    }
+
+    private static ListOffsetsResult.ListOffsetsResultInfo listed(Admin admin, TopicPartition tp, OffsetSpec spec)
+            throws Exception {
+        return admin.listOffsets(Map.of(tp, spec)).partitionResult(tp).get(30, TimeUnit.SECONDS);
     }
 
     private int leader() {
