@@ -129,6 +129,9 @@ public final class FetchHandler implements ApiHandler {
         }
 
         private void expire() {
+            if (out.isDone()) {
+                return; // answered by a wake that came before the timer was recorded
+            }
             try {
                 finish(read(req, version).response, null);
             } catch (RuntimeException e) {
