@@ -126,7 +126,7 @@ public final class KayakServer implements AutoCloseable {
         closeables.push(publisher);
         partitionMetrics.registerNodeGauges(() -> replicaManager == null ? 0 : replicaManager.hostedCount(),
                 () -> replicaManager == null ? 0 : replicaManager.leaderCount(), publisher::underReplicatedCount);
-        partitionService = new ReplicatedPartitionService(() -> replicaManager, metadata::image, partitionMetrics);
+        partitionService = new ReplicatedPartitionService(() -> replicaManager, metadata::image, partitionMetrics, logDirs);
         topicAdmin = new TopicAdmin(metadata.client(), metadata::image, config, new Random());
         metadata.addListener((before, delta, after) -> {
             ReplicaManager m = replicaManager;
@@ -196,7 +196,7 @@ public final class KayakServer implements AutoCloseable {
             }
             try {
                 replicaManager = ReplicaManager.start(config.nodeId(), config.replicationConfig(), config.logConfig(), logDirs,
-                        metadata::image, publisher::leaderChanged, partitionMetrics);
+                        metadata::image, observer(), partitionMetrics);
                 publisher.start(replicaManager);
             } catch (IOException | RuntimeException e) {
                 replicaStartFailure = e;
@@ -204,6 +204,22 @@ public final class KayakServer implements AutoCloseable {
                 replicaFailureHandler.accept(e);
             }
         }
+    }
+
+    /** Leader changes go to the publisher; they and high watermark advances wake fetches waiting on the partition. */
+    private ReplicaManager.LeadershipObserver observer() {
+        return new ReplicaManager.LeadershipObserver() {
+            @Override
+            public void leaderChanged(io.kayak.metadata.TopicPartition partition, int leaderNode, long term) {
+                publisher.leaderChanged(partition, leaderNode, term);
+                partitionService.partitionChanged(partition);
+            }
+
+            @Override
+            public void highWatermarkAdvanced(io.kayak.metadata.TopicPartition partition) {
+                partitionService.partitionChanged(partition);
+            }
+        };
     }
 
     private boolean registrationApplied() {

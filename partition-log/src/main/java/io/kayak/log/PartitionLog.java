@@ -53,12 +53,13 @@ import org.apache.kafka.common.record.RecordBatch;
 public final class PartitionLog implements AutoCloseable {
     private final String name;
     private final Path dir;
-    private final LogConfig config;
+    private LogConfig config;
     private final InstantSource clock;
     private final LogIndex index;
     private final Consumer<Segment> retire;
     private final BatchValidator validator = new BatchValidator();
     private final IndexEntry entry = new IndexEntry();
+    private final EpochSearch epochs;
     private final TreeMap<Long, Segment> segments;
     private final RecoveryReport recoveryReport;
     private Segment active;
@@ -87,6 +88,7 @@ public final class PartitionLog implements AutoCloseable {
         this.index = index;
         this.retire = retire;
         this.segments = loaded.segments();
+        this.epochs = new EpochSearch(index, segments, name);
         this.active = segments.lastEntry().getValue();
         this.logStartOffset = loaded.logStartOffset();
         this.nextOffset = loaded.nextOffset();
@@ -242,6 +244,39 @@ public final class PartitionLog implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * Where the records of leader epochs up to {@code epoch} end below {@code upToExclusive} (Kafka's
+     * OffsetForLeaderEpoch): the first offset of a batch with a larger epoch, or the end of the range, and the
+     * largest epoch at or below {@code epoch} found before it. Relies on batch epochs never decreasing along the
+     * log (see {@link EpochSearch}).
+     */
+    public synchronized EpochEnd endOffsetForEpoch(int epoch, long upToExclusive) {
+        checkUsable();
+        long limit = Math.min(upToExclusive, nextOffset);
+        if (logStartOffset >= limit) {
+            return new EpochEnd(EpochEnd.NO_EPOCH, Math.max(logStartOffset, limit));
+        }
+        try {
+            long end = epochs.firstOffsetAbove(epoch, logStartOffset, limit);
+            return new EpochEnd(end > logStartOffset ? epochs.epochAt(end - 1) : EpochEnd.NO_EPOCH, end);
+        } catch (IOException e) {
+            throw goOffline("read of batch epochs", e);
+        }
+    }
+
+    /** The partition leader epoch stamped in the batch holding {@code offset}, which must lie in the log. */
+    public synchronized int epochAt(long offset) {
+        checkUsable();
+        if (offset < logStartOffset || offset >= nextOffset) {
+            throw new OffsetOutOfRangeException(offset, logStartOffset, nextOffset);
+        }
+        try {
+            return epochs.epochAt(offset);
+        } catch (IOException e) {
+            throw goOffline("read of the epoch of offset " + offset, e);
+        }
     }
 
     /**
@@ -545,8 +580,35 @@ public final class PartitionLog implements AutoCloseable {
         return dir;
     }
 
-    public LogConfig config() {
+    public synchronized LogConfig config() {
         return config;
+    }
+
+    /**
+     * Adopts new settings (a topic's config changed) while open: retention applies at its next check, the
+     * segment size from the next roll. Settings a topic cannot change (flush policy, write mode) must be equal.
+     * A memory-mapped active segment is mapped at the old segment size, so a new size rolls it now (or, if it is
+     * still empty, remaps it), keeping every write inside its mapping.
+     */
+    public synchronized void reconfigure(LogConfig newConfig) {
+        checkUsable();
+        Checks.argument(newConfig.flushPolicy() == config.flushPolicy() && newConfig.segmentWriteMode() == config.segmentWriteMode(),
+                "partition %s: the flush policy and segment write mode cannot change while the log is open", name);
+        LogConfig old = config;
+        config = newConfig;
+        if (old.segmentBytes() == newConfig.segmentBytes() || newConfig.segmentWriteMode() != SegmentWriteMode.MMAP) {
+            return;
+        }
+        try {
+            if (active.isEmpty()) {
+                active.seal();
+                active.openWriter(newConfig.segmentWriteMode(), newConfig.segmentBytes());
+            } else {
+                roll();
+            }
+        } catch (IOException e) {
+            throw goOffline("resizing the active segment", e);
+        }
     }
 
     public RecoveryReport recoveryReport() {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.Record;
@@ -175,6 +176,63 @@ class PartitionLogTest {
         assertEquals(3L * batchSize, Files.size(ctx.partitionDir().resolve("00000000000000000000.log")),
                 "the sealed segment is trimmed to its real size");
         assertTrue(Files.exists(ctx.partitionDir().resolve("00000000000000000006.log")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(SegmentWriteMode.class)
+    void anOpenLogAdoptsALargerSegmentSizeAndRetentionWithoutReopening(SegmentWriteMode mode) throws IOException {
+        int batchSize = Batches.of(2, VALUE, 0, TS).remaining();
+        PartitionLog log = context(mode).with(LogConfig.SEGMENT_BYTES, 2 * batchSize)
+                .with(LogConfig.MESSAGE_MAX_BYTES, batchSize).open();
+        appendAll(log, 2, 2, 2);
+        assertEquals(List.of(0L, 4L), log.segmentBaseOffsets());
+        log.reconfigure(log.config().with(LogConfig.SEGMENT_BYTES, 6 * batchSize)
+                .with(LogConfig.MESSAGE_MAX_BYTES, 4 * batchSize));
+        appendAll(log, 2, 2, 2, 2, 2);
+        int big = Batches.of(8, VALUE, 0, TS).remaining();
+        log.append(Batches.of(8, VALUE, log.logEndOffset(), TS)); // larger than the old segment size: must fit a mapping
+        assertEquals(16L + 8, log.logEndOffset());
+        assertTrue(log.segmentBaseOffsets().size() <= 5, "segments hold up to the new size: " + log.segmentBaseOffsets());
+        assertDenseValues(readAll(log, 0).subList(0, 16), 0);
+
+        long before = log.sizeInBytes();
+        log.reconfigure(log.config().with(LogConfig.RETENTION_BYTES, big));
+        log.applyRetention();
+        assertTrue(log.logStartOffset() > 0 && log.sizeInBytes() < before, "retention applies the new bound");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SegmentWriteMode.class)
+    void endOffsetForEpochFindsWhereEachEpochEndsAcrossSegmentsRestartTruncationAndDeletion(SegmentWriteMode mode)
+            throws IOException {
+        int batchSize = Batches.of(2, VALUE, 0, TS).remaining();
+        PartitionLog log = context(mode).with(LogConfig.SEGMENT_BYTES, 2 * batchSize)
+                .with(LogConfig.MESSAGE_MAX_BYTES, batchSize).open();
+        for (int epoch : new int[] {1, 1, 3, 3, 5}) { // offsets 0-1, 2-3 | 4-5, 6-7 | 8-9
+            ByteBuffer b = Batches.of(2, VALUE, log.logEndOffset(), TS);
+            b.putInt(b.position() + io.kayak.log.batch.RecordBatchHeader.PARTITION_LEADER_EPOCH_OFFSET, epoch);
+            log.append(b);
+        }
+        assertEquals(3, log.segmentBaseOffsets().size(), "the search crosses segments");
+        Map<Integer, EpochEnd> expected = Map.of(0, new EpochEnd(EpochEnd.NO_EPOCH, 0), 1, new EpochEnd(1, 4),
+                2, new EpochEnd(1, 4), 3, new EpochEnd(3, 8), 4, new EpochEnd(3, 8), 5, new EpochEnd(5, 10),
+                9, new EpochEnd(5, 10));
+        for (int round = 0; round < 2; round++) {
+            PartitionLog l = round == 0 ? log : ctx.reopen();
+            expected.forEach((epoch, end) -> assertEquals(end, l.endOffsetForEpoch(epoch, Long.MAX_VALUE), "epoch " + epoch));
+        }
+        log = ctx.reopen();
+        assertEquals(new EpochEnd(3, 6), log.endOffsetForEpoch(3, 6), "bounded by the high watermark");
+        assertEquals(new EpochEnd(3, 6), log.endOffsetForEpoch(7, 6));
+        log.truncateTo(6);
+        assertEquals(new EpochEnd(3, 6), log.endOffsetForEpoch(5, Long.MAX_VALUE), "epoch 5 was truncated away");
+        log.deleteRecordsBefore(5);
+        assertEquals(new EpochEnd(EpochEnd.NO_EPOCH, 5), log.endOffsetForEpoch(1, Long.MAX_VALUE),
+                "epoch 1 lies below the log start");
+        assertEquals(new EpochEnd(3, 6), log.endOffsetForEpoch(3, Long.MAX_VALUE));
+        assertEquals(3, log.epochAt(5));
+        PartitionLog trimmed = log;
+        assertThrows(OffsetOutOfRangeException.class, () -> trimmed.epochAt(4), "below the log start");
     }
 
     @ParameterizedTest

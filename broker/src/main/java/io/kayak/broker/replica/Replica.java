@@ -24,6 +24,8 @@ final class Replica {
     final LogDir dir;
     final PartitionLog log;
     private final ReplicaEvents events;
+    /** The topic configs the log's settings were last derived from (changed by the reconciling thread only). */
+    volatile java.util.Map<String, String> topicConfigs = java.util.Map.of();
     private volatile PartitionStateMachine stateMachine;
 
     Replica(TopicPartition partition, UUID topicId, LogDir dir, PartitionLog log, ReplicaEvents events) {

@@ -37,6 +37,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -78,6 +79,7 @@ public final class ReplicaManager implements AutoCloseable {
     private final Map<RaftGroupId, Replica> byGroup = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Replica> byPartition = new ConcurrentHashMap<>();
     private final ExecutorService reconciler;
+    private volatile LeadershipTransfers transfers;
     private final AtomicBoolean reconcileQueued = new AtomicBoolean();
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
@@ -86,9 +88,12 @@ public final class ReplicaManager implements AutoCloseable {
     private volatile boolean closed;
     private RaftServer server;
 
-    /** Told when a hosted partition's group changes leader. */
+    /** Told when a hosted partition's group changes leader or its high watermark advances; must not block. */
     public interface LeadershipObserver {
         void leaderChanged(TopicPartition partition, int leaderNode, long term);
+
+        default void highWatermarkAdvanced(TopicPartition partition) {
+        }
     }
 
     private ReplicaManager(int nodeId, ReplicationConfig config, LogConfig logConfig, List<LogDir> logDirs,
@@ -149,6 +154,7 @@ public final class ReplicaManager implements AutoCloseable {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
+        transfers = new LeadershipTransfers(nodeId, images, server.getProperties());
         LOG.info("Node {}: partition Raft server on {} hosts {} recovered replicas", nodeId, config.address(), byGroup.size());
     }
 
@@ -262,8 +268,19 @@ public final class ReplicaManager implements AutoCloseable {
             dir.closeLog(name); // opened by the log dir with the node defaults; reopen with the topic's settings
         }
         PartitionLog log = dir.openLog(name, wanted);
-        ReplicaEvents events = (leader, term) -> observer.leaderChanged(a.partition, PartitionGroups.nodeId(leader), term);
+        ReplicaEvents events = new ReplicaEvents() {
+            @Override
+            public void leaderChanged(RaftPeerId leader, long term) {
+                observer.leaderChanged(a.partition, PartitionGroups.nodeId(leader), term);
+            }
+
+            @Override
+            public void highWatermarkAdvanced(long highWatermark) {
+                observer.highWatermarkAdvanced(a.partition);
+            }
+        };
         Replica r = new Replica(a.partition, a.topicId, dir, log, events);
+        r.topicConfigs = a.configs;
         byGroup.put(r.groupId, r);
         byPartition.put(r.partition, r);
         metrics.registerPartition(r.partition, log, () -> {
@@ -298,7 +315,11 @@ public final class ReplicaManager implements AutoCloseable {
             }
         }
         for (Assigned a : expected.values()) {
-            if (!byGroup.containsKey(a.groupId)) {
+            Replica hosted = byGroup.get(a.groupId);
+            if (hosted != null && !hosted.topicConfigs.equals(a.configs)) {
+                reconfigure(hosted, a.configs);
+            }
+            if (hosted == null) {
                 Optional<RaftGroup> group = PartitionGroups.group(image, a.groupId, a.replicas);
                 if (group.isEmpty()) {
                     LOG.debug("Node {}: {} waits for every replica's broker to register", nodeId, a.partition);
@@ -306,6 +327,19 @@ public final class ReplicaManager implements AutoCloseable {
                 }
                 add(a, group.get());
             }
+        }
+    }
+
+    /** A topic's configs changed: the open log adopts them (they were validated when the change was proposed). */
+    private void reconfigure(Replica r, Map<String, String> configs) {
+        try {
+            r.log.reconfigure(TopicConfigs.logConfig(logConfig, configs));
+            r.topicConfigs = configs;
+            LOG.info("Node {}: {} now runs with topic configs {}", nodeId, r.partition, configs);
+        } catch (RuntimeException e) {
+            LOG.warn("Node {}: {} keeps its settings; the topic configs {} cannot be applied: {}", nodeId, r.partition,
+                    configs, e.getMessage());
+            r.topicConfigs = configs; // not retried on every metadata change; the next config change tries again
         }
     }
 
@@ -443,6 +477,21 @@ public final class ReplicaManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands leadership of a partition to {@code target} from any node, hosting a replica or not (see
+     * {@link LeadershipTransfers}); completes with false when that is not possible now.
+     */
+    public CompletableFuture<Boolean> transferLeadership(TopicPartition tp, int target, long timeoutMs) {
+        LeadershipTransfers t = transfers;
+        return t == null ? CompletableFuture.completedFuture(false) : t.transfer(tp, target, timeoutMs);
+    }
+
+    /** The node the local replica of a partition sees leading it, or -1 (not hosted here, or no leader known). */
+    public int localLeader(TopicPartition tp) {
+        return replica(tp).flatMap(this::division).map(d -> d.getInfo().getLeaderId())
+                .map(PartitionGroups::nodeId).orElse(-1);
+    }
+
     public int nodeId() {
         return nodeId;
     }
@@ -493,6 +542,9 @@ public final class ReplicaManager implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (transfers != null) {
+            transfers.close();
+        }
         reconciler.shutdownNow();
         try {
             reconciler.awaitTermination(30, TimeUnit.SECONDS);

@@ -1,8 +1,10 @@
 package io.kayak.broker.replica;
 
 import io.kayak.log.BatchTooLargeException;
+import io.kayak.log.EpochEnd;
 import io.kayak.log.InvalidBatchException;
 import io.kayak.log.LogClosedException;
+import io.kayak.log.LogDir;
 import io.kayak.log.LogOfflineException;
 import io.kayak.log.LogSlice;
 import io.kayak.log.OffsetOutOfRangeException;
@@ -17,17 +19,26 @@ import io.kayak.metadata.MetadataImage;
 import io.kayak.metadata.PartitionImage;
 import io.kayak.network.service.Acks;
 import io.kayak.network.service.AppendResult;
+import io.kayak.network.service.ElectionResult;
+import io.kayak.network.service.EpochEndOffset;
+import io.kayak.network.service.LogDirInfo;
 import io.kayak.network.service.OffsetResult;
 import io.kayak.network.service.PartitionError;
 import io.kayak.network.service.PartitionLeader;
+import io.kayak.network.service.PartitionListener;
 import io.kayak.network.service.PartitionService;
 import io.kayak.network.service.ReadResult;
 import io.kayak.network.service.RecordsSlice;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -46,18 +57,30 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * entry durably and the leader applied it (acks 1 and -1 alike; see docs/ARCHITECTURE.md). Reads are served by
  * the leader from the partition log, below the high watermark: every applied batch is committed.
  *
- * <p>Thread-safe; append and deleteRecords never block the caller, the other calls only take the log's lock.
+ * <p>Also: OffsetForLeaderEpoch from the Raft terms stamped in the batches ({@link #endOffsetForEpoch}), preferred
+ * elections through the {@link ReplicaManager}'s leadership transfers, the node's log dirs with their replicas,
+ * and {@link PartitionListener}s told of high watermark advances and leader changes ({@link #partitionChanged},
+ * called by the node on Ratis threads).
+ *
+ * <p>Thread-safe; append, deleteRecords and electPreferred never block the caller, the other calls only take the
+ * log's lock (logDirs also asks the file system for its space).
  */
 public final class ReplicatedPartitionService implements PartitionService {
     private final Supplier<ReplicaManager> managers;
     private final Supplier<MetadataImage> images;
     private final PartitionMetrics metrics;
     private final ThreadLocal<BatchValidator> validators = ThreadLocal.withInitial(BatchValidator::new);
+    private final List<PartitionListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<LogDir> logDirs;
 
-    /** @param managers the node's replica manager, or null while it is still starting */
+    /**
+     * @param managers the node's replica manager, or null while it is still starting
+     * @param logDirs  the node's data directories, owned by the caller
+     */
     public ReplicatedPartitionService(Supplier<ReplicaManager> managers, Supplier<MetadataImage> images,
-                                      PartitionMetrics metrics) {
+                                      PartitionMetrics metrics, List<LogDir> logDirs) {
         this.managers = managers;
+        this.logDirs = List.copyOf(logDirs);
         this.images = images;
         this.metrics = metrics;
     }
@@ -226,9 +249,100 @@ public final class ReplicatedPartitionService implements PartitionService {
         }
     }
 
+    /**
+     * Preferred election through a Raft leadership transfer. Not needed when the preferred replica leads (as this
+     * node's replica sees it, else as the image records it); not available when it is outside the recorded ISR
+     * (a transfer to it would only wait) or when no leader is known.
+     */
     @Override
-    public ReadResult read(TopicPartition tp, long offset, int maxBytes) {
+    public CompletableFuture<ElectionResult> electPreferred(TopicPartition tp, long timeoutMs) {
+        Optional<PartitionImage> p = partitionImage(tp);
+        if (p.isEmpty()) {
+            return CompletableFuture.completedFuture(ElectionResult.UNKNOWN_PARTITION);
+        }
+        ReplicaManager manager = managers.get();
+        int preferred = p.get().replicas().get(0);
+        int local = manager == null ? -1 : manager.localLeader(key(tp));
+        int leader = local >= 0 ? local : p.get().leader();
+        if (leader == preferred) {
+            return CompletableFuture.completedFuture(ElectionResult.NOT_NEEDED);
+        }
+        if (manager == null || leader < 0 || !p.get().isr().contains(preferred)) {
+            return CompletableFuture.completedFuture(ElectionResult.NOT_AVAILABLE);
+        }
+        return manager.transferLeadership(key(tp), preferred, timeoutMs)
+                .thenApply(ok -> ok ? ElectionResult.ELECTED : ElectionResult.NOT_AVAILABLE);
+    }
+
+    @Override
+    public List<LogDirInfo> logDirs() {
+        ReplicaManager manager = managers.get();
+        List<LogDirInfo> out = new ArrayList<>();
+        for (LogDir dir : logDirs) {
+            List<LogDirInfo.PartitionSize> sizes = new ArrayList<>();
+            if (manager != null) {
+                for (Replica r : manager.replicas()) {
+                    if (r.dir == dir) {
+                        sizes.add(new LogDirInfo.PartitionSize(r.partition.topic(), r.partition.partition(), size(r.log)));
+                    }
+                }
+            }
+            sizes.sort(java.util.Comparator.comparing(LogDirInfo.PartitionSize::topic)
+                    .thenComparingInt(LogDirInfo.PartitionSize::partition));
+            long total = -1;
+            long usable = -1;
+            try {
+                FileStore store = Files.getFileStore(dir.path());
+                total = store.getTotalSpace();
+                usable = store.getUsableSpace();
+            } catch (IOException e) {
+                // the sizes stay unknown; the directory is still listed with its partitions
+            }
+            out.add(new LogDirInfo(dir.path().toAbsolutePath().toString(), PartitionError.NONE, total, usable, sizes));
+        }
+        return out;
+    }
+
+    private static long size(PartitionLog log) {
+        try {
+            return log.sizeInBytes();
+        } catch (LogClosedException | LogOfflineException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void addListener(PartitionListener listener) {
+        listeners.add(listener);
+    }
+
+    /** A hosted partition's high watermark advanced or its leader changed: tells the listeners. */
+    public void partitionChanged(io.kayak.metadata.TopicPartition partition) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        TopicPartition tp = new TopicPartition(partition.topic(), partition.partition());
+        for (PartitionListener l : listeners) {
+            l.partitionChanged(tp);
+        }
+    }
+
+    /** The leader check plus Kafka's current-leader-epoch check (-1: the client gave none). */
+    private Leading leading(TopicPartition tp, int currentLeaderEpoch) {
         Leading l = leading(tp);
+        if (l.error != PartitionError.NONE || currentLeaderEpoch < 0) {
+            return l;
+        }
+        long term = l.division.getInfo().getCurrentTerm();
+        if (currentLeaderEpoch < term) {
+            return Leading.not(PartitionError.FENCED_LEADER_EPOCH, -1);
+        }
+        return currentLeaderEpoch > term ? Leading.not(PartitionError.UNKNOWN_LEADER_EPOCH, -1) : l;
+    }
+
+    @Override
+    public ReadResult read(TopicPartition tp, long offset, int maxBytes, int currentLeaderEpoch) {
+        Leading l = leading(tp, currentLeaderEpoch);
         if (l.error != PartitionError.NONE) {
             return ReadResult.failed(l.error, l.hint);
         }
@@ -258,6 +372,20 @@ public final class ReplicatedPartitionService implements PartitionService {
         return d.getInfo().getLastAppliedIndex() < d.getRaftLog().getLastCommittedIndex();
     }
 
+    /** The epoch stamped in the batch at {@code offset}, or {@code term} if retention removed it meanwhile. */
+    private static int epochAt(PartitionLog log, long offset, int term) {
+        try {
+            return log.epochAt(offset);
+        } catch (OffsetOutOfRangeException e) {
+            return term;
+        }
+    }
+
+    /**
+     * Offsets with the epoch Kafka gives them: the stamped epoch of the batch found (earliest, by timestamp), the
+     * current term for the high watermark. A consumer positioned there and validating later with
+     * OffsetForLeaderEpoch finds its epoch ending at or after its position.
+     */
     @Override
     public OffsetResult listOffset(TopicPartition tp, long timestamp) {
         Leading l = leading(tp);
@@ -265,24 +393,56 @@ public final class ReplicatedPartitionService implements PartitionService {
             return OffsetResult.failed(l.error, l.hint);
         }
         PartitionLog log = l.replica.log;
-        int epoch = (int) l.division.getInfo().getCurrentTerm();
+        int term = (int) l.division.getInfo().getCurrentTerm();
         try {
-            if (timestamp == EARLIEST_TIMESTAMP) {
-                return new OffsetResult(PartitionError.NONE, log.logStartOffset(), -1, epoch, -1);
-            }
             long hw = l.replica.stateMachine().highWatermark();
+            if (timestamp == EARLIEST_TIMESTAMP) {
+                long start = log.logStartOffset();
+                return new OffsetResult(PartitionError.NONE, start, -1, start < hw ? epochAt(log, start, term) : term, -1);
+            }
             if (timestamp == LATEST_TIMESTAMP) {
-                return new OffsetResult(PartitionError.NONE, hw, -1, epoch, -1);
+                return new OffsetResult(PartitionError.NONE, hw, -1, term, -1);
             }
             TimestampOffset found = log.offsetForTimestamp(timestamp);
             if (found == null || found.offset() >= hw) {
-                return new OffsetResult(PartitionError.NONE, -1, -1, epoch, -1);
+                return new OffsetResult(PartitionError.NONE, -1, -1, term, -1);
             }
-            return new OffsetResult(PartitionError.NONE, found.offset(), found.timestamp(), epoch, -1);
+            return new OffsetResult(PartitionError.NONE, found.offset(), found.timestamp(), epochAt(log, found.offset(), term), -1);
         } catch (LogOfflineException e) {
             return OffsetResult.failed(PartitionError.STORAGE_ERROR, -1);
         } catch (LogClosedException e) {
             return OffsetResult.failed(PartitionError.NOT_LEADER, -1);
+        }
+    }
+
+    /**
+     * The batches' epochs are the Raft terms of their entries (stamped at write on every replica), so the log
+     * itself is the epoch history; the search stops at the high watermark, so only committed records count,
+     * which no later leader can truncate. Answered only once this leader is ready and has applied everything
+     * committed: before that its high watermark may lie below a position a consumer reached through the previous
+     * leader, which would look like truncation.
+     */
+    @Override
+    public EpochEndOffset endOffsetForEpoch(TopicPartition tp, int currentLeaderEpoch, int leaderEpoch) {
+        Leading l = leading(tp, currentLeaderEpoch);
+        if (l.error != PartitionError.NONE) {
+            return EpochEndOffset.failed(l.error, l.hint);
+        }
+        if (!l.division.getInfo().isLeaderReady() || stillApplying(l.division)) {
+            return EpochEndOffset.failed(PartitionError.LEADER_NOT_AVAILABLE, -1);
+        }
+        long term = l.division.getInfo().getCurrentTerm();
+        if (leaderEpoch < 0 || leaderEpoch > term) {
+            return new EpochEndOffset(PartitionError.NONE, -1, -1, -1); // Kafka's undefined epoch and offset
+        }
+        try {
+            EpochEnd end = l.replica.log.endOffsetForEpoch(leaderEpoch, l.replica.stateMachine().highWatermark());
+            int epoch = end.epoch() == EpochEnd.NO_EPOCH ? leaderEpoch : end.epoch();
+            return new EpochEndOffset(PartitionError.NONE, epoch, end.endOffset(), -1);
+        } catch (LogOfflineException e) {
+            return EpochEndOffset.failed(PartitionError.STORAGE_ERROR, -1);
+        } catch (LogClosedException e) {
+            return EpochEndOffset.failed(PartitionError.NOT_LEADER, -1);
         }
     }
 

@@ -19,6 +19,10 @@ public final class TopicConfigs {
             "max.message.bytes", LogConfig.MESSAGE_MAX_BYTES,
             "file.delete.delay.ms", LogConfig.FILE_DELETE_DELAY_MS);
 
+    /** Kafka's cleanup policy key; only {@link #DELETE} is accepted. */
+    public static final String CLEANUP_POLICY = "cleanup.policy";
+    public static final String DELETE = "delete";
+
     private TopicConfigs() {
     }
 
@@ -42,13 +46,14 @@ public final class TopicConfigs {
 
     /**
      * The effective value of every topic config Kayak honours (the topic's overrides over the node's log
-     * settings), by Kafka's topic config name, plus {@code cleanup.policy}, which is always {@code delete}.
+     * settings), by Kafka's topic config name, plus {@code cleanup.policy}, which is always {@code delete}
+     * ({@link #validate} refuses anything else).
      */
     public static Map<String, String> effective(LogConfig node, Map<String, String> topicConfigs) {
         Map<String, String> log = logConfig(node, topicConfigs).toMap();
         Map<String, String> out = new java.util.TreeMap<>();
         TOPIC_KEYS.forEach((topicKey, logKey) -> out.put(topicKey, log.get(logKey)));
-        out.put("cleanup.policy", "delete");
+        out.put(CLEANUP_POLICY, DELETE);
         return out;
     }
 
@@ -59,6 +64,11 @@ public final class TopicConfigs {
      * @throws MetadataRejectedException with {@link MetadataErrorCode#INVALID_CONFIG}
      */
     public static void validate(LogConfig node, Map<String, String> topicConfigs) {
+        String policy = topicConfigs.get(CLEANUP_POLICY);
+        if (policy != null && !policy.trim().equals(DELETE)) {
+            throw new MetadataRejectedException(MetadataErrorCode.INVALID_CONFIG, CLEANUP_POLICY + "=" + policy
+                    + " is not supported: Kayak deletes old segments by retention and does not compact; use " + DELETE);
+        }
         try {
             logConfig(node, topicConfigs);
         } catch (IllegalArgumentException e) {

@@ -22,6 +22,11 @@ class TopicConfigsTest {
                 () -> TopicConfigs.validate(LogConfig.defaults(), Map.of("retention.ms", "a week")));
         assertEquals(MetadataErrorCode.INVALID_CONFIG, malformed.code());
 
+        MetadataRejectedException compact = assertThrows(MetadataRejectedException.class,
+                () -> TopicConfigs.validate(LogConfig.defaults(), Map.of("cleanup.policy", "compact")));
+        assertEquals(MetadataErrorCode.INVALID_CONFIG, compact.code());
+        assertTrue(compact.getMessage().contains("does not compact"), compact.getMessage());
+
         TopicConfigs.validate(LogConfig.defaults(), Map.of("segment.bytes", "1024", "max.message.bytes", "512",
                 "cleanup.policy", "delete"));
         assertEquals(512, TopicConfigs.logConfig(LogConfig.defaults(), Map.of("max.message.bytes", "512")).messageMaxBytes());

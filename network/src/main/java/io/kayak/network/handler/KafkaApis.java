@@ -1,5 +1,6 @@
 package io.kayak.network.handler;
 
+import io.kayak.network.delay.DelayedFetches;
 import io.kayak.network.protocol.ApiVersionTable;
 import io.kayak.network.service.ClusterView;
 import io.kayak.network.service.GroupService;
@@ -17,7 +18,7 @@ public final class KafkaApis {
     }
 
     /**
-     * @param timer schedules re-checks of fetches waiting for {@code min_bytes}; owned by the caller
+     * @param timer runs the re-reads and timers of fetches waiting for {@code min_bytes}; owned by the caller
      */
     public static ApiDispatcher dispatcher(int nodeId, ClusterView cluster, PartitionService partitions,
                                            TopicService topics, ProducerIds producerIds, GroupService groups,
@@ -28,8 +29,11 @@ public final class KafkaApis {
         handlers.put(ApiKeys.METADATA, new MetadataHandler(cluster, topics, autoCreateTopics));
         handlers.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(cluster));
         handlers.put(ApiKeys.PRODUCE, new ProduceHandler(partitions, cluster));
-        handlers.put(ApiKeys.FETCH, new FetchHandler(partitions, timer));
+        DelayedFetches waits = new DelayedFetches();
+        partitions.addListener(waits);
+        handlers.put(ApiKeys.FETCH, new FetchHandler(partitions, timer, waits));
         handlers.put(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions));
+        handlers.put(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(partitions));
         handlers.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(producerIds));
         handlers.put(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(topics));
         handlers.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(topics));
@@ -49,6 +53,8 @@ public final class KafkaApis {
         handlers.put(ApiKeys.DESCRIBE_GROUPS, GroupAdminHandlers.describeGroups(groups));
         handlers.put(ApiKeys.DELETE_GROUPS, GroupAdminHandlers.deleteGroups(groups));
         handlers.put(ApiKeys.OFFSET_DELETE, GroupAdminHandlers.offsetDelete(groups));
+        handlers.put(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(partitions));
+        handlers.put(ApiKeys.ELECT_LEADERS, new ElectLeadersHandler(partitions, cluster));
         return new ApiDispatcher(versions, handlers);
     }
 }

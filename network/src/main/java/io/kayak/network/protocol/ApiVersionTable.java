@@ -42,6 +42,9 @@ public final class ApiVersionTable {
         m.put(ApiKeys.FETCH, new Range((short) 4, (short) 12));
         // ListOffsets 1..7: kafka-python sends 1; 7 adds max-timestamp; 8+ are for tiered storage.
         m.put(ApiKeys.LIST_OFFSETS, new Range((short) 1, (short) 7));
+        // OffsetForLeaderEpoch 2..4: 2 is the oldest kafka-clients 4.1 knows; consumers validate positions after a
+        // leader change only against 3+.
+        m.put(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new Range((short) 2, (short) 4));
         // InitProducerId 0..4: idempotent producers; 5+ carry transaction protocol changes.
         m.put(ApiKeys.INIT_PRODUCER_ID, new Range((short) 0, (short) 4));
         // Topic administration and configs (the Java AdminClient, Kafka's CLI tools).
@@ -52,6 +55,10 @@ public final class ApiVersionTable {
         m.put(ApiKeys.DESCRIBE_CONFIGS, new Range((short) 1, (short) 4));
         m.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new Range((short) 0, (short) 1));
         m.put(ApiKeys.ALTER_CONFIGS, new Range((short) 0, (short) 2));
+        // DescribeLogDirs 1..4: 1 is the oldest kafka-clients 4.1 knows; 4 adds the file system's total/usable bytes.
+        m.put(ApiKeys.DESCRIBE_LOG_DIRS, new Range((short) 1, (short) 4));
+        // ElectLeaders 0..2: preferred elections through a Raft leadership transfer; unclean ones are refused.
+        m.put(ApiKeys.ELECT_LEADERS, new Range((short) 0, (short) 2));
         // DescribeCluster 0..1: the Java AdminClient's describeCluster; v2 adds fenced brokers, not served.
         m.put(ApiKeys.DESCRIBE_CLUSTER, new Range((short) 0, (short) 1));
         // Consumer groups, classic protocol. librdkafka 2.0 needs JoinGroup from 0; kafka-python 2.0.2 sends

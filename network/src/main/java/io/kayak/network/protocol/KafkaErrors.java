@@ -16,6 +16,8 @@ public final class KafkaErrors {
             case NOT_LEADER -> Errors.NOT_LEADER_OR_FOLLOWER;
             case UNKNOWN_PARTITION -> Errors.UNKNOWN_TOPIC_OR_PARTITION;
             case LEADER_NOT_AVAILABLE -> Errors.LEADER_NOT_AVAILABLE;
+            case FENCED_LEADER_EPOCH -> Errors.FENCED_LEADER_EPOCH;
+            case UNKNOWN_LEADER_EPOCH -> Errors.UNKNOWN_LEADER_EPOCH;
             case OFFSET_OUT_OF_RANGE -> Errors.OFFSET_OUT_OF_RANGE;
             case INVALID_RECORD -> Errors.INVALID_RECORD;
             case CORRUPT_MESSAGE -> Errors.CORRUPT_MESSAGE;

@@ -12,6 +12,10 @@ public enum PartitionError {
     UNKNOWN_PARTITION,
     /** The partition has replicas here but no leader right now (election in progress). */
     LEADER_NOT_AVAILABLE,
+    /** The client's leader epoch is older than the leader's: it must refresh its metadata. */
+    FENCED_LEADER_EPOCH,
+    /** The client's leader epoch is newer than this node knows (its metadata is ahead of this node). */
+    UNKNOWN_LEADER_EPOCH,
     OFFSET_OUT_OF_RANGE,
     INVALID_RECORD,
     CORRUPT_MESSAGE,

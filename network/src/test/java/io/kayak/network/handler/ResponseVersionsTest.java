@@ -57,11 +57,14 @@ import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeLogDirsRequestData;
+import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.message.ResponseHeaderData;
@@ -134,7 +137,7 @@ class ResponseVersionsTest {
             }
 
             @Override
-            public ReadResult read(TopicPartition partition, long offset, int maxBytes) {
+            public ReadResult read(TopicPartition partition, long offset, int maxBytes, int currentLeaderEpoch) {
                 return partition.partition() == 0
                         ? new ReadResult(PartitionError.NONE, 20, 0, new RecordsSlice(segment, 0, length), -1)
                         : ReadResult.failed(PartitionError.OFFSET_OUT_OF_RANGE, -1);
@@ -153,6 +156,30 @@ class ResponseVersionsTest {
             @Override
             public Optional<PartitionLeader> leader(TopicPartition partition) {
                 return Optional.empty();
+            }
+
+            @Override
+            public CompletableFuture<io.kayak.network.service.ElectionResult> electPreferred(TopicPartition partition, long timeoutMs) {
+                return CompletableFuture.completedFuture(partition.partition() == 0
+                        ? io.kayak.network.service.ElectionResult.ELECTED : io.kayak.network.service.ElectionResult.NOT_AVAILABLE);
+            }
+
+            @Override
+            public io.kayak.network.service.EpochEndOffset endOffsetForEpoch(TopicPartition partition, int currentLeaderEpoch,
+                                                                             int leaderEpoch) {
+                return partition.partition() == 0 ? new io.kayak.network.service.EpochEndOffset(PartitionError.NONE, 3, 17, -1)
+                        : io.kayak.network.service.EpochEndOffset.failed(PartitionError.FENCED_LEADER_EPOCH, -1);
+            }
+
+            @Override
+            public List<io.kayak.network.service.LogDirInfo> logDirs() {
+                return List.of(new io.kayak.network.service.LogDirInfo("/data/kayak", PartitionError.NONE, 1000, 500,
+                        List.of(new io.kayak.network.service.LogDirInfo.PartitionSize("t", 0, 123),
+                                new io.kayak.network.service.LogDirInfo.PartitionSize("u", 1, 7))));
+            }
+
+            @Override
+            public void addListener(io.kayak.network.service.PartitionListener listener) {
             }
         };
     }
@@ -374,6 +401,24 @@ class ResponseVersionsTest {
                 d.topics().add(t);
                 return d;
             }
+            case ELECT_LEADERS: {
+                ElectLeadersRequestData e = new ElectLeadersRequestData().setElectionType((byte) 0).setTimeoutMs(1000);
+                e.topicPartitions().add(new ElectLeadersRequestData.TopicPartitions().setTopic("t").setPartitions(List.of(0, 1)));
+                return e;
+            }
+            case OFFSET_FOR_LEADER_EPOCH: {
+                OffsetForLeaderEpochRequestData o = new OffsetForLeaderEpochRequestData();
+                OffsetForLeaderEpochRequestData.OffsetForLeaderTopic t = new OffsetForLeaderEpochRequestData.OffsetForLeaderTopic()
+                        .setTopic("t");
+                t.partitions().add(new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition().setPartition(0)
+                        .setCurrentLeaderEpoch(5).setLeaderEpoch(3));
+                t.partitions().add(new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition().setPartition(1)
+                        .setCurrentLeaderEpoch(4).setLeaderEpoch(3));
+                o.topics().add(t);
+                return o;
+            }
+            case DESCRIBE_LOG_DIRS:
+                return new DescribeLogDirsRequestData().setTopics(null);
             default:
                 throw new AssertionError("no sample request for " + key + ": add one when advertising it");
         }
@@ -442,6 +487,43 @@ class ResponseVersionsTest {
                 assertEquals("h2", r.nodeEndpoints().find(2).host());
             }
         }
+    }
+
+    private org.apache.kafka.common.message.ElectLeadersResponseData elect(ApiDispatcher d, byte type, boolean all)
+            throws Exception {
+        short v = 2;
+        RequestHeader header = new RequestHeader(new RequestHeaderData().setRequestApiKey(ApiKeys.ELECT_LEADERS.id)
+                .setRequestApiVersion(v).setCorrelationId(1).setClientId("t"), ApiKeys.ELECT_LEADERS.requestHeaderVersion(v));
+        ElectLeadersRequestData body = (ElectLeadersRequestData) sample(ApiKeys.ELECT_LEADERS);
+        body.setElectionType(type);
+        if (all) {
+            body.setTopicPartitions(null);
+        }
+        return (org.apache.kafka.common.message.ElectLeadersResponseData) d.dispatch(new KafkaRequest(header, body, "PLAINTEXT"))
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    private static Map<Integer, Short> codes(org.apache.kafka.common.message.ElectLeadersResponseData r) {
+        Map<Integer, Short> out = new java.util.TreeMap<>();
+        r.replicaElectionResults().forEach(t -> t.partitionResult().forEach(p -> out.put(p.partitionId(), p.errorCode())));
+        return out;
+    }
+
+    @Test
+    void electLeadersMapsPreferredOutcomesAndRefusesUncleanElectionsWithAReason() throws Exception {
+        ApiDispatcher d = KafkaApis.dispatcher(1, cluster, partitions(null, 0), topics,
+                () -> CompletableFuture.completedFuture(42L), groups, timer, false);
+        org.apache.kafka.common.protocol.Errors none = org.apache.kafka.common.protocol.Errors.NONE;
+        assertEquals(Map.of(0, none.code(), 1, org.apache.kafka.common.protocol.Errors.PREFERRED_LEADER_NOT_AVAILABLE.code()),
+                codes(elect(d, (byte) 0, false)));
+        var unclean = elect(d, (byte) 1, false);
+        assertEquals(Map.of(0, org.apache.kafka.common.protocol.Errors.ELECTION_NOT_NEEDED.code(),
+                1, org.apache.kafka.common.protocol.Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE.code()), codes(unclean),
+                "partition 0 has a leader, partition 1 none");
+        assertEquals(ElectLeadersHandler.UNCLEAN_MESSAGE,
+                unclean.replicaElectionResults().get(0).partitionResult().get(1).errorMessage());
+        assertEquals(Map.of(1, org.apache.kafka.common.protocol.Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE.code()),
+                codes(elect(d, (byte) 1, true)), "for all partitions, those needing nothing are left out");
     }
 
     /** The wire bytes of an encoded response: its buffers, and its file regions read through a channel. */

@@ -465,16 +465,21 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
         ByteString data = entry.getStateMachineLogEntry().getLogData();
         ProduceReply reply;
         if (!data.isEmpty() && data.byteAt(0) == PartitionEntry.RECORDS) {
+            boolean advanced;
             synchronized (lock) {
                 WrittenEntry w = written.get(entry.getIndex());
                 Checks.state(w != null, "partition %s: Raft entry %s is committed but was never written here", log.name(),
                         entry.getIndex());
-                if (w.appended()) {
+                advanced = w.appended();
+                if (advanced) {
                     highWatermark = w.lastOffset() + 1;
                     w.recordInto(appliedProducers);
                 }
                 reply = w.reply();
                 updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+            }
+            if (advanced) {
+                events.highWatermarkAdvanced(highWatermark);
             }
         } else {
             if (!data.isEmpty() && data.byteAt(0) == PartitionEntry.DELETE_RECORDS && data.size() == 9) {
@@ -587,6 +592,7 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
                 }
                 return reply.getMessage().getContent().asReadOnlyByteBuffer();
             }, log, committedEnd, minIndex);
+            TermIndex ti;
             synchronized (lock) {
                 RecordedState s = LogInstall.apply(ready, log);
                 appliedProducers = s.producers();
@@ -594,13 +600,14 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
                 written.clear();
                 journal.rewrite(written.values());
                 highWatermark = s.highWatermark();
-                TermIndex ti = TermIndex.valueOf(s.term(), s.index());
+                ti = TermIndex.valueOf(s.term(), s.index());
                 setLastAppliedTermIndex(ti);
                 snapshotTermIndex = ti;
                 LOG.info("Partition {}: installed the log from {} up to Raft entry {} (offsets {}..{})", log.name(),
                         leaderId, ti, log.logStartOffset(), log.logEndOffset());
-                return ti;
             }
+            events.highWatermarkAdvanced(highWatermark);
+            return ti;
         }
     }
 

@@ -10,4 +10,8 @@ public interface ReplicaEvents {
 
     /** The group has a new leader ({@code null} when none is known) in {@code term}. */
     void leaderChanged(RaftPeerId leader, long term);
+
+    /** The high watermark moved up to {@code highWatermark} (an entry with records was applied, or a log installed). */
+    default void highWatermarkAdvanced(long highWatermark) {
+    }
 }
