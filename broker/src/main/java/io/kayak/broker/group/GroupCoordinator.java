@@ -455,7 +455,7 @@ public final class GroupCoordinator implements GroupService, AutoCloseable {
     }
 
     /** Deletes the offsets of groups that have been empty for {@link GroupConfig#offsetsRetentionMs}. */
-    private void expireOffsets() {
+    void expireOffsets() {
         try {
             MetadataImage img = image.get();
             long now = clock.getAsLong();

@@ -54,6 +54,9 @@ class KafkaConsumerGroupTest extends ClusterTest {
             Map<Integer, List<String>> sent = produce(bootstrap, "orders", 60_000, 0);
             ReplicatedCluster.await("both groups consumed 60,000 records", 120,
                     () -> total(queue) >= 60_000 && total(audit) >= 60_000);
+            assertEquals(2, groupMetric("groups.Stable"), "two Stable groups across the coordinators");
+            assertTrue(groupMetric("rebalances") >= 2, "each group rebalanced at least once");
+            assertTrue(groupMetric("offset-commits") >= 12, "every partition's offset committed by both groups");
             for (GroupConsumer c : queue) {
                 c.stop(true);
             }
@@ -135,6 +138,18 @@ class KafkaConsumerGroupTest extends ClusterTest {
         } finally {
             closeAll(members);
         }
+    }
+
+    /** A {@code kayak.group.} metric summed over the nodes: a gauge's value or a meter's count. */
+    private long groupMetric(String name) {
+        long sum = 0;
+        for (var server : cluster.servers.values()) {
+            var registry = server.metricRegistry();
+            var gauge = registry.getGauges().get("kayak.group." + name);
+            var meter = registry.getMeters().get("kayak.group." + name);
+            sum += gauge != null ? ((Number) gauge.getValue()).longValue() : meter.getCount();
+        }
+        return sum;
     }
 
     static void awaitBalanced(List<GroupConsumer> members, int partitions, String what) {

@@ -63,8 +63,33 @@ class KafkaGroupOffsetsTest extends ClusterTest {
         }
 
         assertEquals(4_500, readWithReset(bootstrap, "from-earliest", "earliest", 4_500).size());
+        assertEquals(1_234, firstOffsetAfterSeek(bootstrap, new TopicPartition("audit", 1), 1_234));
         List<ConsumerRecord<String, String>> latest = readWithReset(bootstrap, "from-latest", "latest", 0);
         assertTrue(latest.isEmpty(), "a new group at latest skips the old records: got " + latest.size());
+    }
+
+    /** A group member seeks one of its partitions to {@code offset}: the next record it gets there is that one. */
+    private long firstOffsetAfterSeek(String bootstrap, TopicPartition tp, long offset) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "seeker");
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            c.subscribe(List.of(tp.topic()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!c.assignment().contains(tp)) {
+                c.poll(Duration.ofMillis(100));
+                assertTrue(System.nanoTime() < deadline, "no assignment for the seeker");
+            }
+            c.seek(tp, offset);
+            while (true) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(100))) {
+                    if (r.partition() == tp.partition()) {
+                        return r.offset();
+                    }
+                }
+                assertTrue(System.nanoTime() < deadline, "nothing read after the seek");
+            }
+        }
     }
 
     /**
