@@ -21,3 +21,25 @@ for m in c:
 c.close()
 assert got == [b'v%d' % i for i in range(n)], got[:10]
 print("OK %d records from offset %d" % (n, offsets[0]))
+
+# A consumer group at kafka-python's fixed old versions (FindCoordinator v0, JoinGroup v2, SyncGroup,
+# Heartbeat and LeaveGroup v1, OffsetCommit v2, OffsetFetch v1): it reads everything and commits; a second
+# member of the same group after it left starts at the committed offset and finds nothing new.
+g = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id='py-group', auto_offset_reset='earliest',
+                  enable_auto_commit=False, consumer_timeout_ms=20000)
+values = []
+for m in g:
+    values.append(m.value)
+    if len(values) == n:
+        break
+g.commit()
+committed = g.committed(tp)
+g.close()
+assert values == [b'v%d' % i for i in range(n)], values[:10]
+assert committed == offsets[0] + n, committed
+again = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id='py-group', auto_offset_reset='earliest',
+                      enable_auto_commit=False, consumer_timeout_ms=8000)
+rest = [m.value for m in again]
+again.close()
+assert rest == [], rest[:10]
+print("GROUP OK %d records, committed %d" % (len(values), committed))

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * kafka-python 2.0.2 (Debian's python3-kafka, which .ci/run installs) against three in-process nodes: it
  * probes the broker version through ApiVersions, then produces with acks=all and consumes with manual
- * assignment at its fixed old API versions (Produce 7, Fetch 4, ListOffsets 1, Metadata 1).
+ * assignment at its fixed old API versions (Produce 7, Fetch 4, ListOffsets 1, Metadata 1), then consumes as a
+ * consumer-group member (FindCoordinator 0, JoinGroup 2, Sync/Heartbeat/Leave 1, OffsetCommit 2, OffsetFetch 1)
+ * and a second member resumes at the committed offset.
  */
 @Tag("integration")
 class KafkaPythonTest extends ClusterTest {
@@ -52,5 +54,6 @@ class KafkaPythonTest extends ClusterTest {
                 + output);
         assertEquals(0, p.exitValue(), output);
         assertTrue(output.contains("OK 1000 records from offset 0"), output);
+        assertTrue(output.contains("GROUP OK 1000 records, committed 1000"), output);
     }
 }

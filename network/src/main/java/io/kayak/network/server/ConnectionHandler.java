@@ -40,6 +40,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final String listener;
     private final RequestMetrics metrics;
     private final ArrayDeque<Slot> pending = new ArrayDeque<>();
+    /** The peer's address as group descriptions show it; read once, on the event loop. */
+    private String clientHost;
 
     /** One request's place in the response order. */
     private static final class Slot {
@@ -60,8 +62,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         this.listener = listener;
         this.metrics = metrics;
     }
-
-    private String clientHost;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
