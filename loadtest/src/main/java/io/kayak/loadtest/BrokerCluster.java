@@ -1,0 +1,24 @@
+package io.kayak.loadtest;
+
+import java.util.List;
+
+/**
+ * A three-node cluster of one system under test, started as separate processes on loopback. Closing it stops
+ * every process it started (by PID) and deletes nothing the caller did not give it.
+ */
+interface BrokerCluster extends AutoCloseable {
+    /** "kayak" or "kafka": the column the report puts its figures in. */
+    String system();
+
+    /** {@code bootstrap.servers} for the clients. */
+    String bootstrap();
+
+    /** The broker processes, for CPU, disk and memory figures. */
+    List<Long> pids();
+
+    /** How acknowledged records are made durable, stated next to the figures. */
+    String durability();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,161 @@
+package io.kayak.loadtest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The side-by-side run: for each system in turn (and each repeat), start its three-node cluster, run the chosen
+ * workloads, stop it; then print one table with both systems and their ratio, and append it, with the date,
+ * commit, machine and command, to {@code --out} if given.
+ *
+ * <pre>
+ * CompareMain [--quick | --tiny] [--systems kayak,kafka] [--workloads produce,produce-acks1,latency,e2e,catchup]
+ *             [--repeat N] [--out docs-file.md] [--work dir]
+ * </pre>
+ */
+public final class CompareMain {
+    static final Set<String> WORKLOADS = Set.of("produce", "produce-acks1", "latency", "e2e", "catchup");
+
+    private CompareMain() {
+    }
+
+    /** Sizes of one run: records per throughput run, rates and seconds of the latency runs, round trips. */
+    record Sizes(int throughputRecords, int manyPartitions, int[] rates, int rateSeconds, int roundTrips) {
+        static Sizes of(String mode) {
+            return switch (mode) {
+                case "tiny" -> new Sizes(2_000, 12, new int[] {500}, 2, 20);
+                case "quick" -> new Sizes(30_000, 100, new int[] {2_000, 5_000}, 10, 200);
+                default -> new Sizes(200_000, 100, new int[] {5_000, 20_000}, 30, 1_000);
+            };
+        }
+    }
+
+    record Options(String mode, List<String> systems, List<String> workloads, int repeat, Path out, Path work) {
+        static Options parse(String[] args) throws IOException {
+            String mode = "full";
+            List<String> systems = List.of("kayak", "kafka");
+            List<String> workloads = List.of("produce", "produce-acks1", "latency", "e2e", "catchup");
+            int repeat = 3;
+            Path out = null;
+            Path work = null;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--quick" -> { mode = "quick"; repeat = 1; }
+                    case "--tiny" -> { mode = "tiny"; repeat = 1; }
+                    case "--systems" -> systems = List.of(args[++i].split(","));
+                    case "--workloads" -> workloads = List.of(args[++i].split(","));
+                    case "--repeat" -> repeat = Integer.parseInt(args[++i]);
+                    case "--out" -> out = Path.of(args[++i]);
+                    case "--work" -> work = Path.of(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                }
+            }
+            for (String w : workloads) {
+                if (!WORKLOADS.contains(w)) {
+                    throw new IllegalArgumentException("unknown workload " + w + "; one of " + WORKLOADS);
+                }
+            }
+            if (work == null) {
+                work = Files.createTempDirectory("kayak-compare");
+            }
+            return new Options(mode, systems, workloads, repeat, out, work);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            System.err.println("usage: kayak-compare.sh [--quick|--tiny] [--systems kayak,kafka] [--workloads "
+                    + String.join(",", WORKLOADS) + "] [--repeat N] [--out file.md] [--work dir]: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path home = Path.of(System.getProperty("kayak.home", ".")).toAbsolutePath().normalize();
+        Report report = run(home, o);
+        String table = report.markdown();
+        System.out.println(table);
+        if (o.out() != null) {
+            Files.writeString(o.out(), header(home, o, args) + table + "\n", StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
+    }
+
+    static Report run(Path home, Options o) throws Exception {
+        Sizes sizes = Sizes.of(o.mode());
+        Report report = new Report();
+        for (int r = 0; r < o.repeat(); r++) {
+            for (String system : o.systems()) {
+                Path work = Files.createDirectories(o.work().resolve(system + "-" + r));
+                System.err.println("== " + system + ", repeat " + (r + 1) + " of " + o.repeat() + " (" + work + ")");
+                try (BrokerCluster cluster = system.equals("kafka") ? KafkaProcesses.start(home, work)
+                        : KayakProcesses.start(home, work)) {
+                    report.durability(system, cluster.durability());
+                    report.add(system, runWorkloads(cluster, sizes, o.workloads()));
+                }
+            }
+        }
+        return report;
+    }
+
+    static List<Figure> runWorkloads(BrokerCluster cluster, Sizes s, List<String> chosen) throws Exception {
+        Workloads w = new Workloads(cluster, 1024);
+        List<Figure> out = new ArrayList<>();
+        int n = s.throughputRecords();
+        if (chosen.contains("produce") || chosen.contains("catchup")) {
+            w.createTopic("tput-3", 3);
+            out.addAll(w.maxThroughput("produce acks=all, 3 partitions", "tput-3", "all", n));
+        }
+        if (chosen.contains("produce")) {
+            w.createTopic("tput-many", s.manyPartitions());
+            out.addAll(w.maxThroughput("produce acks=all, " + s.manyPartitions() + " partitions", "tput-many", "all", n));
+        }
+        if (chosen.contains("produce-acks1")) {
+            w.createTopic("tput1-3", 3);
+            out.addAll(w.maxThroughput("produce acks=1, 3 partitions", "tput1-3", "1", n));
+            w.createTopic("tput1-many", s.manyPartitions());
+            out.addAll(w.maxThroughput("produce acks=1, " + s.manyPartitions() + " partitions", "tput1-many", "1", n));
+        }
+        if (chosen.contains("latency")) {
+            w.createTopic("rate", 3);
+            for (int rate : s.rates()) {
+                out.addAll(w.fixedRate("produce at " + rate + "/s, acks=all, 3 partitions", "rate", rate, s.rateSeconds()));
+            }
+        }
+        if (chosen.contains("e2e")) {
+            w.createTopic("e2e", 1);
+            out.addAll(w.endToEnd("end-to-end, one record in flight", "e2e", s.roundTrips()));
+        }
+        if (chosen.contains("catchup")) {
+            out.addAll(w.catchUp("consumer catch-up over the acks=all 3-partition data", "tput-3", 3, n));
+        }
+        return out;
+    }
+
+    private static String header(Path home, Options o, String[] args) {
+        return "\n### Run of " + Instant.now() + " (" + o.mode() + ", " + o.repeat() + " repeat(s))\n\n"
+                + "- command: `bin/kayak-compare.sh " + String.join(" ", args) + "`\n"
+                + "- commit: " + commit(home) + "\n"
+                + "- machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, "
+                + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
+                + System.getProperty("java.version") + "\n\n";
+    }
+
+    private static String commit(Path home) {
+        try {
+            Process p = new ProcessBuilder("git", "-C", home.toString(), "rev-parse", "--short", "HEAD")
+                    .redirectErrorStream(true).start();
+            String s = new String(p.getInputStream().readAllBytes()).trim();
+            return p.waitFor() == 0 ? s : "unknown";
+        } catch (IOException | InterruptedException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.kayak.loadtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The harness end to end on a tiny run against Kayak (started with the repository's scripts): every workload
+ * produces its figures and the report renders them. No timing is asserted; the figures must only be real
+ * measurements (positive, finite) and the cluster stopped afterwards.
+ */
+@Tag("system")
+class CompareSmokeIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aTinyRunAgainstKayakReportsEveryWorkload() throws Exception {
+        Path home = Path.of(System.getProperty("kayak.home", "..")).toAbsolutePath().normalize();
+        CompareMain.Options o = CompareMain.Options.parse(new String[] {"--tiny", "--systems", "kayak", "--work",
+                tmp.toString()});
+        Report report = CompareMain.run(home, o);
+        String md = report.markdown();
+        for (String workload : List.of("produce acks=all, 3 partitions", "produce acks=all, 12 partitions",
+                "produce acks=1, 3 partitions", "produce at 500/s", "end-to-end", "consumer catch-up")) {
+            assertTrue(md.contains("| " + workload), workload + " missing from:\n" + md);
+        }
+        for (String line : md.split("\n")) {
+            if (line.startsWith("| produce") || line.startsWith("| end-to-end") || line.startsWith("| consumer")) {
+                String kayak = line.split("\\|")[3].trim();
+                double v = Double.parseDouble(kayak);
+                assertTrue(v >= 0 && Double.isFinite(v), line);
+                if (line.contains("records/s") || line.contains("MB/s") || line.contains("p50")) {
+                    assertTrue(v > 0, "a measured figure: " + line);
+                }
+            }
+        }
+        assertTrue(md.contains("- kayak: acks=all"), md);
+        Path pidFile = tmp.resolve("kayak-0/logs/node-1.pid");
+        assertEquals(false, pidFile.toFile().exists(), "the cluster was stopped and its PID files removed");
+    }
+}
