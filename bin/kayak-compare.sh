@@ -17,4 +17,4 @@ if [ ! -s "$cp_file" ]; then
   mkdir -p "$(dirname "$cp_file")"
   mvn -B -q -f "$KAYAK_HOME/benchmarks/kafka-broker/pom.xml" dependency:build-classpath -Dmdep.outputFile="$cp_file" >&2
 fi
-exec java -Xmx1g -Dkayak.home="$KAYAK_HOME" -cp "$(kayak_classpath loadtest)" io.kayak.loadtest.CompareMain "$@"
+exec java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dkayak.home="$KAYAK_HOME" -cp "$(kayak_classpath loadtest)" io.kayak.loadtest.CompareMain "$@"

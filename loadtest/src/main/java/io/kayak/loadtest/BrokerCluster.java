@@ -16,6 +16,9 @@ interface BrokerCluster extends AutoCloseable {
     /** The broker processes, for CPU, disk and memory figures. */
     List<Long> pids();
 
+    /** The process of node {@code nodeId} (1-3), for kill -9. */
+    long pid(int nodeId);
+
     /** How acknowledged records are made durable, stated next to the figures. */
     String durability();
 

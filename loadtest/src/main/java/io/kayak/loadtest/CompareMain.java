@@ -20,18 +20,19 @@ import java.util.Set;
  * </pre>
  */
 public final class CompareMain {
-    static final Set<String> WORKLOADS = Set.of("produce", "produce-acks1", "latency", "e2e", "catchup");
+    static final Set<String> WORKLOADS = Set.of("produce", "produce-acks1", "latency", "e2e", "catchup", "failover");
 
     private CompareMain() {
     }
 
     /** Sizes of one run: records per throughput run, rates and seconds of the latency runs, round trips. */
-    record Sizes(int throughputRecords, int manyPartitions, int[] rates, int rateSeconds, int roundTrips) {
+    record Sizes(int throughputRecords, int manyPartitions, int[] rates, int rateSeconds, int roundTrips,
+                 int failoverRate, int failoverSeconds) {
         static Sizes of(String mode) {
             return switch (mode) {
-                case "tiny" -> new Sizes(2_000, 12, new int[] {500}, 2, 20);
-                case "quick" -> new Sizes(30_000, 100, new int[] {2_000, 5_000}, 10, 200);
-                default -> new Sizes(200_000, 100, new int[] {5_000, 20_000}, 30, 1_000);
+                case "tiny" -> new Sizes(2_000, 12, new int[] {500}, 2, 20, 200, 6);
+                case "quick" -> new Sizes(30_000, 100, new int[] {2_000, 5_000}, 10, 200, 1_000, 20);
+                default -> new Sizes(200_000, 100, new int[] {5_000, 20_000}, 30, 1_000, 2_000, 60);
             };
         }
     }
@@ -40,7 +41,7 @@ public final class CompareMain {
         static Options parse(String[] args) throws IOException {
             String mode = "full";
             List<String> systems = List.of("kayak", "kafka");
-            List<String> workloads = List.of("produce", "produce-acks1", "latency", "e2e", "catchup");
+            List<String> workloads = List.of("produce", "produce-acks1", "latency", "e2e", "catchup", "failover");
             int repeat = 3;
             Path out = null;
             Path work = null;
@@ -97,8 +98,11 @@ public final class CompareMain {
                 System.err.println("== " + system + ", repeat " + (r + 1) + " of " + o.repeat() + " (" + work + ")");
                 try (BrokerCluster cluster = system.equals("kafka") ? KafkaProcesses.start(home, work)
                         : KayakProcesses.start(home, work)) {
+                    Thread stopOnExit = new Thread(cluster::close, "stop-" + system); // Ctrl-C stops the nodes too
+                    Runtime.getRuntime().addShutdownHook(stopOnExit);
                     report.durability(system, cluster.durability());
                     report.add(system, runWorkloads(cluster, sizes, o.workloads()));
+                    Runtime.getRuntime().removeShutdownHook(stopOnExit);
                 }
             }
         }
@@ -134,7 +138,12 @@ public final class CompareMain {
             out.addAll(w.endToEnd("end-to-end, one record in flight", "e2e", s.roundTrips()));
         }
         if (chosen.contains("catchup")) {
-            out.addAll(w.catchUp("consumer catch-up over the acks=all 3-partition data", "tput-3", 3, n));
+            out.addAll(w.catchUp("consumer catch-up over the acks=all 3-partition data", "tput-3", 3, n + 3)); // + touches
+        }
+        if (chosen.contains("failover")) { // last: it kills a node
+            w.createTopic("failover", 6);
+            out.addAll(new FailoverWorkload(cluster).run("kill -9 of the node leading most partitions, " + s.failoverRate()
+                    + " records/s", "failover", 6, s.failoverRate(), s.failoverSeconds()));
         }
         return out;
     }

@@ -153,6 +153,11 @@ final class KafkaProcesses implements BrokerCluster {
     }
 
     @Override
+    public long pid(int nodeId) {
+        return processes.get(nodeId - 1).pid();
+    }
+
+    @Override
     public String durability() {
         return "acks=all: the batch is in the page cache of every in-sync replica before the ack; Kafka does not"
                 + " fsync before acknowledging (its default, log.flush.interval.messages unset)";

@@ -106,6 +106,15 @@ final class KayakProcesses implements BrokerCluster {
     }
 
     @Override
+    public long pid(int nodeId) {
+        try {
+            return Long.parseLong(Files.readString(work.resolve("logs/node-" + nodeId + ".pid")).trim());
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("node " + nodeId + " has no PID file", e);
+        }
+    }
+
+    @Override
     public String durability() {
         return "acks=all: the batch is fsync'd in the Raft logs of a majority before the ack (Kayak's default)";
     }

@@ -27,20 +27,23 @@ class CompareSmokeIT {
         Report report = CompareMain.run(home, o);
         String md = report.markdown();
         for (String workload : List.of("produce acks=all, 3 partitions", "produce acks=all, 12 partitions",
-                "produce acks=1, 3 partitions", "produce at 500/s", "end-to-end", "consumer catch-up")) {
+                "produce acks=1, 3 partitions", "produce at 500/s", "end-to-end", "consumer catch-up", "kill -9")) {
             assertTrue(md.contains("| " + workload), workload + " missing from:\n" + md);
         }
         for (String line : md.split("\n")) {
-            if (line.startsWith("| produce") || line.startsWith("| end-to-end") || line.startsWith("| consumer")) {
-                String kayak = line.split("\\|")[3].trim();
-                double v = Double.parseDouble(kayak);
+            if (line.startsWith("| produce") || line.startsWith("| end-to-end") || line.startsWith("| consumer")
+                    || line.startsWith("| kill")) {
+                String metric = line.split("\\|")[2];
+                double v = Double.parseDouble(line.split("\\|")[3].trim());
                 assertTrue(v >= 0 && Double.isFinite(v), line);
-                if (line.contains("records/s") || line.contains("MB/s") || line.contains("p50")) {
+                if (metric.contains("records/s") || metric.contains("MB/s") || metric.contains("p50")) {
                     assertTrue(v > 0, "a measured figure: " + line);
                 }
             }
         }
         assertTrue(md.contains("- kayak: acks=all"), md);
+        assertTrue(md.contains("| acknowledged records lost | 0.00 |"), "no acknowledged record lost:\n" + md);
+        assertTrue(md.contains("| acknowledged records duplicated | 0.00 |"), md);
         Path pidFile = tmp.resolve("kayak-0/logs/node-1.pid");
         assertEquals(false, pidFile.toFile().exists(), "the cluster was stopped and its PID files removed");
     }
