@@ -27,13 +27,14 @@ class KayakAdminTest {
     void kafkaCommandsRefuseBadArgumentsWithTwoAndShowExamplesInTheirHelp() {
         for (String[] args : new String[][] {
                 {"topics"}, {"topics", "frobnicate"}, {"topics", "create"}, {"topics", "create", "--topic", "t", "--config", "novalue"},
-                {"topics", "describe", "--bogus"}, {"topics", "list", "--bootstrap-server"}}) {
+                {"topics", "describe", "--bogus"}, {"groups", "describe"}, {"groups", "reset-offsets", "--group", "g"},
+                {"groups", "reset-offsets", "--group", "g", "--to-offset", "x"}, {"topics", "list", "--bootstrap-server"}}) {
             Cli.Result r = Cli.run(args);
             assertEquals(2, r.exit(), r::toString);
             assertTrue(!r.err().isBlank() && !r.err().contains("Exception") && r.out().isEmpty(), r::toString);
         }
         for (String[] args : new String[][] {{"topics", "create", "--help"}, {"topics", "describe", "--help"},
-                {"topics", "alter", "--help"}}) {
+                {"topics", "alter", "--help"}, {"groups", "describe", "--help"}, {"groups", "reset-offsets", "--help"}}) {
             Cli.Result r = Cli.run(args);
             assertEquals(0, r.exit(), r::toString);
             assertTrue(r.out().contains("Examples:") && r.out().contains("--bootstrap-server"), r::toString);
