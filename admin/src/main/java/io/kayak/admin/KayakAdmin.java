@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "kayak-admin.sh", mixinStandardHelpOptions = true,
         description = "Administer a Kayak cluster.",
-        subcommands = {TopicsCommand.class, GroupsCommand.class, StorageCommand.class, QuorumCommand.class})
+        subcommands = {TopicsCommand.class, GroupsCommand.class, ClusterCommand.class, StorageCommand.class, QuorumCommand.class})
 public final class KayakAdmin implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

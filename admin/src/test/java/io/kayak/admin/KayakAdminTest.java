@@ -34,7 +34,8 @@ class KayakAdminTest {
             assertTrue(!r.err().isBlank() && !r.err().contains("Exception") && r.out().isEmpty(), r::toString);
         }
         for (String[] args : new String[][] {{"topics", "create", "--help"}, {"topics", "describe", "--help"},
-                {"topics", "alter", "--help"}, {"groups", "describe", "--help"}, {"groups", "reset-offsets", "--help"}}) {
+                {"topics", "alter", "--help"}, {"groups", "describe", "--help"}, {"groups", "reset-offsets", "--help"},
+                {"cluster", "describe", "--help"}}) {
             Cli.Result r = Cli.run(args);
             assertEquals(0, r.exit(), r::toString);
             assertTrue(r.out().contains("Examples:") && r.out().contains("--bootstrap-server"), r::toString);

@@ -149,6 +149,9 @@ class TopicsCommandTest extends ClusterCliTest {
             assertEquals(1, topic(unavailable, "fragile").get("partitions").size(), unavailable::toString);
             JsonNode under = topic(ok("topics", "describe", "--under-replicated", "--json").json(), "sturdy");
             assertEquals(2, under.get("partitions").get(0).get("isr").size(), under::toString);
+            JsonNode node3 = ok("cluster", "describe", "--json").json().get("nodes").get(2);
+            assertEquals(3, node3.get("node").asInt(), node3::toString);
+            assertTrue(!node3.get("alive").asBoolean() && node3.get("host").isNull() && node3.get("leaders").asInt() == 0, node3::toString);
             Cli.Result table = ok("topics", "describe", "--unavailable");
             assertTrue(table.out().lines().anyMatch(l -> l.matches("0\\s+-\\s+-\\s+3\\s+\\S*\\s+-\\s+-")), table::toString);
         } finally {
