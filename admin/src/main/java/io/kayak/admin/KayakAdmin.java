@@ -6,12 +6,14 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code bin/kayak-admin.sh}: the admin CLI. Exit codes: 0 done, 1 failed (the message on stderr says why and what
- * to do), 2 usage error. {@code topics} and {@code groups} talk the Kafka protocol (kafka-clients' Admin API);
- * {@code quorum} reads a node's HTTP admin port; {@code storage} works on local files.
+ * to do), 2 usage error. {@code topics}, {@code groups} and {@code cluster} talk the Kafka protocol (kafka-clients'
+ * Admin API) and {@code produce} and {@code consume} use its producer and consumer (docs/ARCHITECTURE.md section 8
+ * lists the APIs); {@code quorum} reads a node's HTTP admin port; {@code storage} works on local files.
  */
 @Command(name = "kayak-admin.sh", mixinStandardHelpOptions = true,
         description = "Administer a Kayak cluster.",
-        subcommands = {TopicsCommand.class, GroupsCommand.class, ClusterCommand.class, StorageCommand.class, QuorumCommand.class})
+        subcommands = {TopicsCommand.class, GroupsCommand.class, ClusterCommand.class, ProduceCommand.class,
+                ConsumeCommand.class, QuorumCommand.class, StorageCommand.class})
 public final class KayakAdmin implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

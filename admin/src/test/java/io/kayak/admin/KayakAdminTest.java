@@ -35,7 +35,7 @@ class KayakAdminTest {
         }
         for (String[] args : new String[][] {{"topics", "create", "--help"}, {"topics", "describe", "--help"},
                 {"topics", "alter", "--help"}, {"groups", "describe", "--help"}, {"groups", "reset-offsets", "--help"},
-                {"cluster", "describe", "--help"}}) {
+                {"cluster", "describe", "--help"}, {"produce", "--help"}, {"consume", "--help"}}) {
             Cli.Result r = Cli.run(args);
             assertEquals(0, r.exit(), r::toString);
             assertTrue(r.out().contains("Examples:") && r.out().contains("--bootstrap-server"), r::toString);
