@@ -215,6 +215,17 @@ class ClusterScriptsIT {
         assertEquals(0, metadata.exit(), metadata.output());
         assertTrue(metadata.output().contains("3 brokers"), metadata.output());
         assertTrue(metadata.output().contains("topic \"kcat-topic\" with 1 partitions"), metadata.output());
+
+        // The admin CLI as a process, through its script: only its own output, no client logging.
+        Result describe = script("bin/kayak-admin.sh", "topics", "describe", "--topic", "kcat-topic", "--bootstrap-server", bootstrap);
+        assertEquals(0, describe.exit(), describe.output());
+        assertTrue(describe.output().startsWith("Topic: kcat-topic  TopicId: "), describe.output());
+        assertTrue(describe.output().lines().anyMatch(l -> l.matches("0\\s+[123]\\s+\\d+\\s+[\\d,]+\\s+[\\d,]+\\s+0\\s+200")),
+                describe.output());
+        Result read = script("bin/kayak-admin.sh", "consume", "--topic", "kcat-topic", "--from-beginning", "--max-messages", "200",
+                "--print-key", "--bootstrap-server", bootstrap);
+        assertEquals(0, read.exit(), read.output());
+        assertEquals(input.toString().replace(':', '\t') + "Consumed 200 record(s).\n", read.output());
     }
 
     /**

@@ -24,6 +24,25 @@ class KayakAdminTest {
     }
 
     @Test
+    void kafkaCommandsRefuseBadArgumentsWithTwoAndShowExamplesInTheirHelp() {
+        for (String[] args : new String[][] {
+                {"topics"}, {"topics", "frobnicate"}, {"topics", "create"}, {"topics", "create", "--topic", "t", "--config", "novalue"},
+                {"topics", "describe", "--bogus"}, {"groups", "describe"}, {"groups", "reset-offsets", "--group", "g"},
+                {"groups", "reset-offsets", "--group", "g", "--to-offset", "x"}, {"topics", "list", "--bootstrap-server"}}) {
+            Cli.Result r = Cli.run(args);
+            assertEquals(2, r.exit(), r::toString);
+            assertTrue(!r.err().isBlank() && !r.err().contains("Exception") && r.out().isEmpty(), r::toString);
+        }
+        for (String[] args : new String[][] {{"topics", "create", "--help"}, {"topics", "describe", "--help"},
+                {"topics", "alter", "--help"}, {"groups", "describe", "--help"}, {"groups", "reset-offsets", "--help"},
+                {"cluster", "describe", "--help"}, {"produce", "--help"}, {"consume", "--help"}}) {
+            Cli.Result r = Cli.run(args);
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.out().contains("Examples:") && r.out().contains("--bootstrap-server"), r::toString);
+        }
+    }
+
+    @Test
     void storageFormatWritesMetaPropertiesAndRefusesAnotherCluster() throws Exception {
         Path conf = tmp.resolve("server.properties");
         Files.writeString(conf, String.join("\n", "node.id=1", "listeners=PLAINTEXT://127.0.0.1:9092",
