@@ -156,7 +156,10 @@ class MetadataQuorumTest {
         });
 
         MetadataNode back = cluster.start(lagging);
-        await("the restarted node to install the snapshot and catch up",
+        // The leader's connection to a voter that was down for hundreds of entries can sit in gRPC's reconnect
+        // back-off (observed: about 30 s, the restarted voter meanwhile losing pre-votes) before it sends the
+        // snapshot; the catch-up itself is then immediate.
+        await("the restarted node to install the snapshot and catch up", 120,
                 () -> back.image().topic("late").isPresent());
         assertEquals(proposer.image().clusterConfigs(), back.image().clusterConfigs());
         assertTrue(back.stateMachine().installedSnapshots() > 0, "the node caught up through the leader's snapshot");
