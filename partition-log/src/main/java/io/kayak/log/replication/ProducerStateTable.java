@@ -12,9 +12,14 @@ import java.util.Map;
  * same apply order, so a duplicate or an out-of-order batch is judged the same everywhere and after a leader
  * change.
  *
- * <p>Rules (Kafka's): a batch of an unknown producer is accepted; a lower epoch is fenced; a higher epoch
- * must start at sequence 0; in the same epoch a batch equal to one of the last five is a duplicate (answered
- * with its original offsets) and any other batch must continue the last sequence.
+ * <p>Rules (Kafka's, and stricter on first batches): the first batch of a producer this partition has no state
+ * for must start at sequence 0; a lower epoch is fenced; a higher epoch must start at sequence 0; in the same
+ * epoch a batch equal to one of the last five is a duplicate (answered with its original offsets) and any other
+ * batch must continue the last sequence. Kafka up to 4.1 accepts any first sequence, so when a producer's first
+ * request is refused retriably (a leader change) and its second lands, the retried first batch can never be
+ * appended and is lost at the delivery timeout (KAFKA-14359). Kayak can refuse it: state here never expires, so
+ * an unknown producer is a new one; the refused later batch is retried by the client after the first one.
+ * A producer that really lost its state bumps its epoch and restarts at sequence 0, which is accepted.
  *
  * <p>Thread model: confined to the state machine's apply thread.
  */
@@ -55,7 +60,8 @@ public final class ProducerStateTable {
         }
         Entry e = producers.get(producerId);
         if (e == null) {
-            return new Append();
+            return firstSeq == 0 ? new Append() : new Rejected(ProduceError.OUT_OF_ORDER_SEQUENCE, "producer " + producerId
+                    + " has no batch in this partition yet: its first must start at sequence 0, not " + firstSeq);
         }
         if (epoch < e.epoch) {
             return new Rejected(ProduceError.INVALID_PRODUCER_EPOCH, "producer " + producerId + " epoch " + epoch

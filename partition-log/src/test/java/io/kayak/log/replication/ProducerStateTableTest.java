@@ -34,7 +34,9 @@ class ProducerStateTableTest {
                 ((ProducerStateTable.Rejected) t.check(7, (short) 4, 5, 8)).error());
         assertInstanceOf(ProducerStateTable.Append.class, t.check(7, (short) 4, 0, 3));
         assertInstanceOf(ProducerStateTable.Append.class, t.check(-1, (short) -1, -1, -1), "non-idempotent batches pass");
-        assertInstanceOf(ProducerStateTable.Append.class, t.check(99, (short) 0, 17, 20), "an unknown producer is accepted");
+        assertEquals(ProduceError.OUT_OF_ORDER_SEQUENCE, ((ProducerStateTable.Rejected) t.check(99, (short) 0, 17, 20)).error(),
+                "a producer new to the partition starts at sequence 0: its refused first batch is still to come");
+        assertInstanceOf(ProducerStateTable.Append.class, t.check(99, (short) 0, 0, 16));
     }
 
     @Test
