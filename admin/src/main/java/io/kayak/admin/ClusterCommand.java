@@ -36,13 +36,9 @@ final class ClusterCommand {
 
         @Override
         public Integer call() {
-            Admin admin = kafka.admin();
-            try {
+            return kafka.withAdmin(admin -> {
                 describe(admin);
-                return 0;
-            } finally {
-                KafkaOptions.close(admin);
-            }
+            });
         }
 
         private void describe(Admin admin) {

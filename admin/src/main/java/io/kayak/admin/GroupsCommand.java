@@ -42,8 +42,7 @@ final class GroupsCommand {
 
         @Override
         public Integer call() {
-            Admin admin = kafka.admin();
-            try {
+            return kafka.withAdmin(admin -> {
                 List<Map<String, Object>> rows = kafka.await(admin.listGroups().all(), "listing groups").stream()
                         .sorted(Comparator.comparing(GroupListing::groupId))
                         .map(g -> fields("group", g.groupId(), "type", g.type().map(Object::toString).orElse(null),
@@ -51,10 +50,7 @@ final class GroupsCommand {
                                 g.protocol() == null || g.protocol().isEmpty() ? null : g.protocol()))
                         .toList();
                 kafka.print(fields("groups", rows), Output.table(rows));
-                return 0;
-            } finally {
-                KafkaOptions.close(admin);
-            }
+            });
         }
     }
 
@@ -71,13 +67,9 @@ final class GroupsCommand {
 
         @Override
         public Integer call() {
-            Admin admin = kafka.admin();
-            try {
+            return kafka.withAdmin(admin -> {
                 describe(admin);
-                return 0;
-            } finally {
-                KafkaOptions.close(admin);
-            }
+            });
         }
 
         private void describe(Admin admin) {
@@ -135,14 +127,10 @@ final class GroupsCommand {
 
         @Override
         public Integer call() {
-            Admin admin = kafka.admin();
-            try {
+            return kafka.withAdmin(admin -> {
                 kafka.await(admin.deleteConsumerGroups(groups).all(), "deleting group(s) " + String.join(", ", groups));
                 kafka.print(fields("deleted", groups), "Deleted group(s) " + String.join(", ", groups) + ".");
-                return 0;
-            } finally {
-                KafkaOptions.close(admin);
-            }
+            });
         }
     }
 

@@ -77,6 +77,17 @@ final class KafkaOptions {
     }
 
     /** Closes an Admin client without waiting long for calls still pending (a failed command has nothing to wait for). */
+    /** Runs {@code body} with an Admin client that is closed afterwards; exit code 0 unless it throws. */
+    int withAdmin(java.util.function.Consumer<Admin> body) {
+        Admin admin = admin();
+        try {
+            body.accept(admin);
+            return 0;
+        } finally {
+            close(admin);
+        }
+    }
+
     static void close(Admin admin) {
         admin.close(Duration.ofSeconds(2));
     }

@@ -97,13 +97,9 @@ final class OffsetReset implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Admin admin = kafka.admin();
-        try {
+        return kafka.withAdmin(admin -> {
             reset(admin);
-            return 0;
-        } finally {
-            KafkaOptions.close(admin);
-        }
+        });
     }
 
     private void reset(Admin admin) {

@@ -81,8 +81,7 @@ final class TopicsCommand {
                 nt = new NewTopic(topic, Optional.ofNullable(partitions), Optional.ofNullable(replicationFactor));
             }
             nt.configs(configs);
-            Admin admin = kafka.admin();
-            try {
+            return kafka.withAdmin(admin -> {
                 CreateTopicsResult r = admin.createTopics(List.of(nt));
                 kafka.await(r.all(), "creating topic " + topic);
                 int count = kafka.await(r.numPartitions(topic), "creating topic " + topic);
@@ -90,10 +89,7 @@ final class TopicsCommand {
                 String id = kafka.await(r.topicId(topic), "creating topic " + topic).toString();
                 kafka.print(fields("topic", topic, "topicId", id, "partitions", count, "replicationFactor", rf, "configs", configs),
                         "Created topic " + topic + " (" + count + " partitions, replication factor " + rf + ", id " + id + ").");
-                return 0;
-            } finally {
-                KafkaOptions.close(admin);
-            }
+            });
         }
     }
 
@@ -138,15 +134,11 @@ final class TopicsCommand {
 
         @Override
         public Integer call() {
-            Admin admin = kafka.admin();
-            try {
+            return kafka.withAdmin(admin -> {
                 List<String> names = kafka.await(admin.listTopics(new ListTopicsOptions().listInternal(internal)).names(),
                         "listing topics").stream().sorted().toList();
                 kafka.print(fields("topics", names), String.join("\n", names));
-                return 0;
-            } finally {
-                KafkaOptions.close(admin);
-            }
+            });
         }
     }
 
@@ -171,13 +163,9 @@ final class TopicsCommand {
 
         @Override
         public Integer call() {
-            Admin admin = kafka.admin();
-            try {
+            return kafka.withAdmin(admin -> {
                 new TopicDescriber(kafka, admin).describe(topics, underReplicated, unavailable);
-                return 0;
-            } finally {
-                KafkaOptions.close(admin);
-            }
+            });
         }
     }
 
@@ -208,8 +196,7 @@ final class TopicsCommand {
             if (partitions == null && configs.isEmpty() && deleteConfigs.isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "nothing to alter: give --partitions, --config or --delete-config");
             }
-            Admin admin = kafka.admin();
-            try {
+            return kafka.withAdmin(admin -> {
                 List<String> done = new ArrayList<>();
                 if (partitions != null) {
                     kafka.await(admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(partitions))).all(),
@@ -227,10 +214,7 @@ final class TopicsCommand {
                 }
                 kafka.print(fields("topic", topic, "partitions", partitions, "setConfigs", configs, "deletedConfigs", deleteConfigs),
                         "Altered topic " + topic + ": " + String.join(", ", done) + ".");
-                return 0;
-            } finally {
-                KafkaOptions.close(admin);
-            }
+            });
         }
     }
 
@@ -245,14 +229,10 @@ final class TopicsCommand {
 
         @Override
         public Integer call() {
-            Admin admin = kafka.admin();
-            try {
+            return kafka.withAdmin(admin -> {
                 kafka.await(admin.deleteTopics(topics).all(), "deleting " + String.join(", ", topics));
                 kafka.print(fields("deleted", topics), "Deleted topic(s) " + String.join(", ", topics) + ".");
-                return 0;
-            } finally {
-                KafkaOptions.close(admin);
-            }
+            });
         }
     }
 

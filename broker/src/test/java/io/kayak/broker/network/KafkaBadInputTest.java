@@ -3,7 +3,6 @@ package io.kayak.broker.network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kayak.broker.replica.ReplicatedCluster;
-import java.io.DataInputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +15,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
-import org.apache.kafka.common.message.RequestHeaderData;
-import org.apache.kafka.common.message.ResponseHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -34,19 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("integration")
 class KafkaBadInputTest extends ClusterTest {
-
-    private static byte[] frame(ApiKeys key, short version, int correlationId, org.apache.kafka.common.protocol.ApiMessage body) {
-        ObjectSerializationCache cache = new ObjectSerializationCache();
-        short hv = key.requestHeaderVersion(version);
-        RequestHeaderData h = new RequestHeaderData().setRequestApiKey(key.id).setRequestApiVersion(version)
-                .setCorrelationId(correlationId).setClientId("raw");
-        int size = h.size(cache, hv) + body.size(cache, version);
-        ByteBuffer b = ByteBuffer.allocate(4 + size).putInt(size);
-        ByteBufferAccessor a = new ByteBufferAccessor(b);
-        h.write(a, cache, hv);
-        body.write(a, cache, version);
-        return b.array();
-    }
 
     @Test
     void aBatchWithABadCrcIsRefusedAndOtherClientsKeepWorking() throws Exception {
@@ -67,15 +49,7 @@ class KafkaBadInputTest extends ClusterTest {
         produce.topicData().add(t);
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);
-            s.getOutputStream().write(frame(ApiKeys.PRODUCE, (short) 9, 1, produce));
-            DataInputStream in = new DataInputStream(s.getInputStream());
-            byte[] resp = new byte[in.readInt()];
-            in.readFully(resp);
-            ByteBuffer b = ByteBuffer.wrap(resp);
-            ResponseHeaderData h = new ResponseHeaderData();
-            h.read(new ByteBufferAccessor(b), ApiKeys.PRODUCE.responseHeaderVersion((short) 9));
-            ProduceResponseData r = new ProduceResponseData();
-            r.read(new ByteBufferAccessor(b), (short) 9);
+            ProduceResponseData r = (ProduceResponseData) RawKafka.call(s, ApiKeys.PRODUCE, (short) 9, produce);
             assertEquals(Errors.CORRUPT_MESSAGE.code(),
                     r.responses().iterator().next().partitionResponses().get(0).errorCode());
         }

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.kayak.broker.replica.ReplicatedCluster;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,15 +25,10 @@ import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
-import org.apache.kafka.common.message.RequestHeaderData;
-import org.apache.kafka.common.message.ResponseHeaderData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -55,38 +48,38 @@ class KafkaGroupProtocolTest extends ClusterTest {
         int port = cluster.servers.get(coordinator).kafkaServers().get(0).port();
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);
-            JoinGroupResponseData tooShort = (JoinGroupResponseData) call(s, ApiKeys.JOIN_GROUP, (short) 5, join(group, "", 10));
+            JoinGroupResponseData tooShort = (JoinGroupResponseData) RawKafka.call(s, ApiKeys.JOIN_GROUP, (short) 5, join(group, "", 10));
             assertEquals(Errors.INVALID_SESSION_TIMEOUT.code(), tooShort.errorCode(), "a 10 ms session is below the minimum");
 
-            JoinGroupResponseData required = (JoinGroupResponseData) call(s, ApiKeys.JOIN_GROUP, (short) 5, join(group, "", 10_000));
+            JoinGroupResponseData required = (JoinGroupResponseData) RawKafka.call(s, ApiKeys.JOIN_GROUP, (short) 5, join(group, "", 10_000));
             assertEquals(Errors.MEMBER_ID_REQUIRED.code(), required.errorCode());
             String memberId = required.memberId();
             assertTrue(memberId.startsWith("raw-"), memberId);
-            JoinGroupResponseData joined = (JoinGroupResponseData) call(s, ApiKeys.JOIN_GROUP, (short) 5,
+            JoinGroupResponseData joined = (JoinGroupResponseData) RawKafka.call(s, ApiKeys.JOIN_GROUP, (short) 5,
                     join(group, memberId, 10_000));
             assertEquals(Errors.NONE.code(), joined.errorCode());
             assertEquals(memberId, joined.leader(), "the only member leads");
             int generation = joined.generationId();
 
-            SyncGroupResponseData wrongGeneration = (SyncGroupResponseData) call(s, ApiKeys.SYNC_GROUP, (short) 3,
+            SyncGroupResponseData wrongGeneration = (SyncGroupResponseData) RawKafka.call(s, ApiKeys.SYNC_GROUP, (short) 3,
                     sync(group, memberId, generation + 7));
             assertEquals(Errors.ILLEGAL_GENERATION.code(), wrongGeneration.errorCode());
-            SyncGroupResponseData synced = (SyncGroupResponseData) call(s, ApiKeys.SYNC_GROUP, (short) 3,
+            SyncGroupResponseData synced = (SyncGroupResponseData) RawKafka.call(s, ApiKeys.SYNC_GROUP, (short) 3,
                     sync(group, memberId, generation));
             assertEquals(Errors.NONE.code(), synced.errorCode());
             assertEquals("mine", new String(synced.assignment(), StandardCharsets.UTF_8));
 
-            OffsetCommitResponseData ghost = (OffsetCommitResponseData) call(s, ApiKeys.OFFSET_COMMIT, (short) 7,
+            OffsetCommitResponseData ghost = (OffsetCommitResponseData) RawKafka.call(s, ApiKeys.OFFSET_COMMIT, (short) 7,
                     commit(group, "ghost", generation, 5));
             assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), ghost.topics().get(0).partitions().get(0).errorCode());
-            OffsetCommitResponseData stale = (OffsetCommitResponseData) call(s, ApiKeys.OFFSET_COMMIT, (short) 7,
+            OffsetCommitResponseData stale = (OffsetCommitResponseData) RawKafka.call(s, ApiKeys.OFFSET_COMMIT, (short) 7,
                     commit(group, memberId, generation - 1, 5));
             assertEquals(Errors.ILLEGAL_GENERATION.code(), stale.topics().get(0).partitions().get(0).errorCode());
 
-            HeartbeatResponseData alive = (HeartbeatResponseData) call(s, ApiKeys.HEARTBEAT, (short) 3,
+            HeartbeatResponseData alive = (HeartbeatResponseData) RawKafka.call(s, ApiKeys.HEARTBEAT, (short) 3,
                     new HeartbeatRequestData().setGroupId(group).setMemberId(memberId).setGenerationId(generation));
             assertEquals(Errors.NONE.code(), alive.errorCode(), "the member survived its bad requests");
-            OffsetCommitResponseData good = (OffsetCommitResponseData) call(s, ApiKeys.OFFSET_COMMIT, (short) 7,
+            OffsetCommitResponseData good = (OffsetCommitResponseData) RawKafka.call(s, ApiKeys.OFFSET_COMMIT, (short) 7,
                     commit(group, memberId, generation, 42));
             assertEquals(Errors.NONE.code(), good.topics().get(0).partitions().get(0).errorCode());
         }
@@ -241,27 +234,5 @@ class KafkaGroupProtocolTest extends ClusterTest {
         return new OffsetCommitRequestData().setGroupId(group).setMemberId(memberId).setGenerationIdOrMemberEpoch(generation)
                 .setTopics(List.of(new OffsetCommitRequestData.OffsetCommitRequestTopic().setName("tasks").setPartitions(List.of(
                         new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(0).setCommittedOffset(offset)))));
-    }
-
-    /** One request over a raw socket, its response decoded with kafka-clients' generated classes. */
-    private static ApiMessage call(Socket s, ApiKeys key, short version, ApiMessage body) throws IOException {
-        ObjectSerializationCache cache = new ObjectSerializationCache();
-        short hv = key.requestHeaderVersion(version);
-        RequestHeaderData h = new RequestHeaderData().setRequestApiKey(key.id).setRequestApiVersion(version)
-                .setCorrelationId(7).setClientId("raw");
-        int size = h.size(cache, hv) + body.size(cache, version);
-        ByteBuffer b = ByteBuffer.allocate(4 + size).putInt(size);
-        ByteBufferAccessor a = new ByteBufferAccessor(b);
-        h.write(a, cache, hv);
-        body.write(a, cache, version);
-        s.getOutputStream().write(b.array());
-        DataInputStream in = new DataInputStream(s.getInputStream());
-        byte[] resp = new byte[in.readInt()];
-        in.readFully(resp);
-        ByteBuffer r = ByteBuffer.wrap(resp);
-        new ResponseHeaderData().read(new ByteBufferAccessor(r), key.responseHeaderVersion(version));
-        ApiMessage m = org.apache.kafka.common.message.ApiMessageType.fromApiKey(key.id).newResponse();
-        m.read(new ByteBufferAccessor(r), version);
-        return m;
     }
 }
