@@ -63,6 +63,7 @@ public final class ReplicationBench {
     }
 
     public static void main(String[] args) throws Exception {
+        io.kayak.broker.lifecycle.AsyncPool.configure(); // as a node's main does, before anything uses the pool
         String mode = args.length > 0 ? args[0] : "throughput";
         Path root = BenchFiles.scratch("kayak-replication-bench-");
         ReplicationBench bench = new ReplicationBench(root);

@@ -4,6 +4,7 @@ import io.kayak.broker.config.KayakConfig;
 import io.kayak.broker.http.AdminHttpServer;
 import com.codahale.metrics.MetricRegistry;
 import io.kayak.broker.group.GroupCoordinator;
+import io.kayak.broker.lifecycle.AsyncPool;
 import io.kayak.broker.lifecycle.BrokerLifecycle;
 import io.kayak.broker.network.MetadataClusterView;
 import io.kayak.broker.producer.ProducerIdBlocks;
@@ -326,6 +327,7 @@ public final class KayakServer implements AutoCloseable {
 
     /** Runs one node in the foreground: {@code KayakServer <server.properties>}. Exits 1 on a start failure. */
     public static void main(String[] args) throws InterruptedException {
+        int asyncParallelism = AsyncPool.configure();
         if (args.length != 1) {
             System.err.println("usage: kayak-server.sh <server.properties>");
             System.exit(2);
@@ -337,6 +339,10 @@ public final class KayakServer implements AutoCloseable {
             System.err.println("Kayak node failed to start: " + e.getMessage());
             System.exit(1);
             return;
+        }
+        if (asyncParallelism < 2) {
+            LOG.warn("The JDK's common pool has parallelism {}: asynchronous Ratis steps start a thread each; set -D{}=2 or more",
+                    asyncParallelism, AsyncPool.PARALLELISM_PROPERTY);
         }
         server.replicaFailureHandler = e -> {
             System.err.println("Kayak node " + server.config.nodeId() + " stops: its partitions cannot start: " + e.getMessage());

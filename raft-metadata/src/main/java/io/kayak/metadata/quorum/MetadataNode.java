@@ -41,6 +41,11 @@ public final class MetadataNode implements AutoCloseable {
             RaftGroupId.valueOf(UUID.nameUUIDFromBytes("kayak-metadata".getBytes(StandardCharsets.UTF_8)));
 
     private static final long APPEND_BATCH_BYTES = 256L << 10;
+    /**
+     * How far ahead Ratis extends its log file, with writes of this size: one page. A larger extension is
+     * cached by Linux as one large folio, and every fsync after a small append then writes the whole folio back.
+     */
+    private static final long PREALLOCATE_BYTES = 4096;
 
     private final MetadataConfig config;
     private final RaftGroup group;
@@ -92,7 +97,7 @@ public final class MetadataNode implements AutoCloseable {
         // Only closed segments are purged behind a snapshot: the segment size bounds what a purge leaves behind.
         long segment = config.logSegmentBytes();
         RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(segment));
-        RaftServerConfigKeys.Log.setPreallocatedSize(props, SizeInBytes.valueOf(Math.min(segment, 4L << 20)));
+        RaftServerConfigKeys.Log.setPreallocatedSize(props, SizeInBytes.valueOf(PREALLOCATE_BYTES));
         // Metadata records are small: modest append batches keep the write buffer (which must exceed them) small.
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(props, SizeInBytes.valueOf(APPEND_BATCH_BYTES));
         RaftServerConfigKeys.Log.setWriteBufferSize(props, SizeInBytes.valueOf(2 * APPEND_BATCH_BYTES));
