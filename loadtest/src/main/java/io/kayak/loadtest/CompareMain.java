@@ -15,12 +15,13 @@ import java.util.Set;
  * commit, machine and command, to {@code --out} if given.
  *
  * <pre>
- * CompareMain [--quick | --tiny] [--systems kayak,kafka] [--workloads produce,produce-acks1,latency,e2e,catchup]
+ * CompareMain [--quick | --tiny] [--systems kayak,kayak-nofsync,kafka] [--workloads produce,produce-acks1,latency,e2e,catchup]
  *             [--repeat N] [--out docs-file.md] [--work dir]
  * </pre>
  */
 public final class CompareMain {
     static final Set<String> WORKLOADS = Set.of("produce", "produce-acks1", "latency", "e2e", "catchup", "failover");
+    static final Set<String> SYSTEMS = Set.of("kayak", KayakProcesses.NO_FSYNC, "kafka");
 
     private CompareMain() {
     }
@@ -57,6 +58,11 @@ public final class CompareMain {
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]);
                 }
             }
+            for (String sys : systems) {
+                if (!SYSTEMS.contains(sys)) {
+                    throw new IllegalArgumentException("unknown system " + sys + "; one of " + SYSTEMS);
+                }
+            }
             for (String w : workloads) {
                 if (!WORKLOADS.contains(w)) {
                     throw new IllegalArgumentException("unknown workload " + w + "; one of " + WORKLOADS);
@@ -74,7 +80,7 @@ public final class CompareMain {
         try {
             o = Options.parse(args);
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
-            System.err.println("usage: kayak-compare.sh [--quick|--tiny] [--systems kayak,kafka] [--workloads "
+            System.err.println("usage: kayak-compare.sh [--quick|--tiny] [--systems kayak,kayak-nofsync,kafka] [--workloads "
                     + String.join(",", WORKLOADS) + "] [--repeat N] [--out file.md] [--work dir]: " + e.getMessage());
             System.exit(2);
             return;
@@ -96,8 +102,7 @@ public final class CompareMain {
             for (String system : o.systems()) {
                 Path work = Files.createDirectories(o.work().resolve(system + "-" + r));
                 System.err.println("== " + system + ", repeat " + (r + 1) + " of " + o.repeat() + " (" + work + ")");
-                try (BrokerCluster cluster = system.equals("kafka") ? KafkaProcesses.start(home, work)
-                        : KayakProcesses.start(home, work)) {
+                try (BrokerCluster cluster = start(home, work, system)) {
                     Thread stopOnExit = new Thread(cluster::close, "stop-" + system); // Ctrl-C stops the nodes too
                     Runtime.getRuntime().addShutdownHook(stopOnExit);
                     report.durability(system, cluster.durability());
@@ -107,6 +112,15 @@ public final class CompareMain {
             }
         }
         return report;
+    }
+
+    private static BrokerCluster start(Path home, Path work, String system) {
+        return switch (system) {
+            case "kafka" -> KafkaProcesses.start(home, work);
+            case "kayak" -> KayakProcesses.start(home, work, true);
+            case KayakProcesses.NO_FSYNC -> KayakProcesses.start(home, work, false);
+            default -> throw new IllegalArgumentException("unknown system " + system + "; one of " + SYSTEMS);
+        };
     }
 
     static List<Figure> runWorkloads(BrokerCluster cluster, Sizes s, List<String> chosen) throws Exception {

@@ -9,9 +9,11 @@ import java.util.Map;
 
 /**
  * Collects the figures of every repeat of every system and renders one Markdown table: per workload and figure,
- * the median with min and max over the repeats for each system, and the Kayak/Kafka ratio of the medians.
+ * the median with min and max over the repeats for each system, and each Kayak variant's ratio to Kafka of the
+ * medians.
  */
 final class Report {
+    private static final String KAFKA = "kafka";
     /** (workload, metric) -> system -> values over repeats, in first-seen order. */
     private final Map<String, Map<String, List<Double>>> values = new LinkedHashMap<>();
     private final Map<String, Boolean> higherIsBetter = new LinkedHashMap<>();
@@ -56,22 +58,55 @@ final class Report {
         return String.format(Locale.ROOT, abs >= 1000 ? "%.0f" : abs >= 10 ? "%.1f" : "%.2f", d);
     }
 
+    /**
+     * One row per workload and figure: each system's cell, in the order the systems were first added, then each
+     * Kayak variant's ratio to Kafka (when Kafka ran).
+     */
     String markdown() {
-        StringBuilder out = new StringBuilder();
-        out.append("| workload | figure | Kayak | Kafka | Kayak/Kafka |\n|---|---|---|---|---|\n");
+        List<String> systems = new ArrayList<>();
+        values.values().forEach(bySystem -> bySystem.keySet().forEach(s -> {
+            if (!systems.contains(s)) {
+                systems.add(s);
+            }
+        }));
+        List<String> compared = systems.stream().filter(s -> !s.equals(KAFKA)).toList();
+        boolean withKafka = systems.contains(KAFKA);
+        StringBuilder out = new StringBuilder("| workload | figure |");
+        systems.forEach(s -> out.append(' ').append(title(s)).append(" |"));
+        if (withKafka) {
+            compared.forEach(s -> out.append(' ').append(title(s)).append("/Kafka |"));
+        }
+        out.append("\n|---|---|");
+        out.append("---|".repeat(systems.size() + (withKafka ? compared.size() : 0))).append('\n');
         values.forEach((key, bySystem) -> {
             String[] wm = key.split("\u0000");
-            List<Double> kayak = bySystem.get("kayak");
-            List<Double> kafka = bySystem.get("kafka");
-            String ratio = kayak == null || kafka == null ? "–" : fmt(median(kayak) / median(kafka))
-                    + (higherIsBetter.get(key) ? " (higher is better)" : " (lower is better)");
-            out.append("| ").append(wm[0]).append(" | ").append(wm[1]).append(" | ").append(cell(kayak)).append(" | ")
-                    .append(cell(kafka)).append(" | ").append(ratio).append(" |\n");
+            out.append("| ").append(wm[0]).append(" | ").append(wm[1]).append(" |");
+            systems.forEach(s -> out.append(' ').append(cell(bySystem.get(s))).append(" |"));
+            if (withKafka) {
+                List<Double> kafka = bySystem.get(KAFKA);
+                for (String s : compared) {
+                    List<Double> mine = bySystem.get(s);
+                    String ratio = mine == null || kafka == null ? "–" : fmt(median(mine) / median(kafka))
+                            + (higherIsBetter.get(key) ? " (higher is better)" : " (lower is better)");
+                    out.append(' ').append(ratio).append(" |");
+                }
+            }
+            out.append('\n');
         });
         if (!durability.isEmpty()) {
             out.append('\n');
             durability.forEach((s, d) -> out.append("- ").append(s).append(": ").append(d).append('\n'));
         }
         return out.toString();
+    }
+
+    /** The column title of a system: "Kayak", "Kayak (no fsync)", "Kafka". */
+    static String title(String system) {
+        return switch (system) {
+            case "kayak" -> "Kayak";
+            case KAFKA -> "Kafka";
+            case KayakProcesses.NO_FSYNC -> "Kayak (no fsync)";
+            default -> system;
+        };
     }
 }

@@ -18,7 +18,28 @@ class ReportTest {
         }
         String md = r.markdown();
         assertTrue(md.contains("| produce | records/s | 200.0 [100.0–300.0] | 400.0 [400.0–400.0] | 0.50 (higher is better) |"), md);
+        assertTrue(md.contains("| workload | figure | Kayak | Kafka | Kayak/Kafka |"), md);
         assertTrue(md.contains("| e2e | p50 ms | 2.00 [1.00–3.00] | – | – |"), md);
+    }
+
+    @Test
+    void aVariantWithoutFsyncGetsItsOwnColumnAndRatio() {
+        Report r = new Report();
+        r.add("kayak", List.of(new Figure("produce", "MB/s", 30, true)));
+        r.add(KayakProcesses.NO_FSYNC, List.of(new Figure("produce", "MB/s", 45, true)));
+        r.add("kafka", List.of(new Figure("produce", "MB/s", 60, true)));
+        String md = r.markdown();
+        assertTrue(md.contains("| workload | figure | Kayak | Kayak (no fsync) | Kafka | Kayak/Kafka | Kayak (no fsync)/Kafka |"
+                + "\n|---|---|---|---|---|---|---|\n"), md);
+        assertTrue(md.contains("| produce | MB/s | 30.0 | 45.0 | 60.0 | 0.50 (higher is better) | 0.75 (higher is better) |"), md);
+    }
+
+    @Test
+    void withoutKafkaThereAreNoRatioColumns() {
+        Report r = new Report();
+        r.add("kayak", List.of(new Figure("produce", "MB/s", 30, true)));
+        String md = r.markdown();
+        assertTrue(md.contains("| workload | figure | Kayak |\n|---|---|---|\n| produce | MB/s | 30.0 |"), md);
     }
 
     @Test

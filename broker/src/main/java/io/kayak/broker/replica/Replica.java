@@ -42,8 +42,8 @@ final class Replica {
         return tp.topic() + "-" + tp.partition();
     }
 
-    PartitionStateMachine newStateMachine() {
-        PartitionStateMachine sm = new PartitionStateMachine(log, events);
+    PartitionStateMachine newStateMachine(boolean fsync) {
+        PartitionStateMachine sm = new PartitionStateMachine(log, events, fsync);
         stateMachine = sm;
         return sm;
     }

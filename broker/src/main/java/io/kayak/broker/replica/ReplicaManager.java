@@ -156,7 +156,7 @@ public final class ReplicaManager implements AutoCloseable {
                     if (r == null) {
                         throw new IllegalStateException("no partition replica for Ratis group " + gid + " on node " + nodeId);
                     }
-                    return r.newStateMachine();
+                    return r.newStateMachine(config.fsync());
                 })
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
@@ -201,6 +201,9 @@ public final class ReplicaManager implements AutoCloseable {
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(RAFT_SEGMENT_BYTES));
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, false);
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(RAFT_PREALLOCATE_BYTES));
+        // Without fsync Ratis counts an entry flushed once it is written (its own fsync runs later, off the path);
+        // the state machine's flush then skips the partition log's fsync too.
+        RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, !config.fsync());
         return p;
     }
 

@@ -23,10 +23,14 @@ import java.util.Set;
  *                             partition's preferred replica once that one is caught up
  * @param leaderImbalanceCheckIntervalMs Kafka's {@code leader.imbalance.check.interval.seconds}: the preferred
  *                             replica must have been in the ISR this long, and attempts are this far apart
+ * @param fsync                {@code kayak.replication.fsync}: whether a replica fsyncs an entry (its batch in the
+ *                             partition log and its header in the Raft log) before counting it written. Off, an
+ *                             acknowledged batch is in the page cache of a majority, like Apache Kafka's default:
+ *                             it survives a killed process, not a power loss of a majority
  */
 public record ReplicationConfig(String host, int port, Path dir, long electionTimeoutMinMs, long electionTimeoutMaxMs,
                                 long snapshotEntries, long replicaLagTimeMaxMs, long isrCheckIntervalMs,
-                                boolean autoLeaderRebalance, long leaderImbalanceCheckIntervalMs) {
+                                boolean autoLeaderRebalance, long leaderImbalanceCheckIntervalMs, boolean fsync) {
     public static final String LISTENER = "kayak.replication.listener";
     public static final String DIR = "kayak.replication.dir";
     public static final String ELECTION_TIMEOUT_MIN_MS = "kayak.replication.election.timeout.min.ms";
@@ -36,9 +40,10 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
     public static final String ISR_CHECK_INTERVAL_MS = "kayak.replication.isr.check.interval.ms";
     public static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
     public static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = "leader.imbalance.check.interval.seconds";
+    public static final String FSYNC = "kayak.replication.fsync";
     public static final Set<String> KEYS = Set.of(LISTENER, DIR, ELECTION_TIMEOUT_MIN_MS, ELECTION_TIMEOUT_MAX_MS,
             SNAPSHOT_ENTRIES, REPLICA_LAG_TIME_MAX_MS, ISR_CHECK_INTERVAL_MS, AUTO_LEADER_REBALANCE_ENABLE,
-            LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS);
+            LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, FSYNC);
 
     public static final int DEFAULT_PORT = 9393;
     public static final long DEFAULT_ELECTION_TIMEOUT_MIN_MS = 800;
@@ -88,7 +93,8 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
                 value(props, REPLICA_LAG_TIME_MAX_MS, DEFAULT_REPLICA_LAG_TIME_MAX_MS, 10),
                 value(props, ISR_CHECK_INTERVAL_MS, DEFAULT_ISR_CHECK_INTERVAL_MS, 10),
                 bool(props, AUTO_LEADER_REBALANCE_ENABLE, true),
-                value(props, LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, DEFAULT_LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, 1) * 1000);
+                value(props, LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, DEFAULT_LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, 1) * 1000,
+                bool(props, FSYNC, true));
     }
 
     private static boolean bool(Map<String, String> props, String key, boolean def) {

@@ -100,6 +100,7 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
 
     private final PartitionLog log;
     private final ReplicaEvents events;
+    private final boolean fsync;
     private final Object lock = new Object();
     private final BatchValidator validator = new BatchValidator();
     private final TreeMap<Long, WrittenEntry> written = new TreeMap<>();
@@ -110,12 +111,17 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
     private volatile TermIndex snapshotTermIndex;
 
     public PartitionStateMachine(PartitionLog log) {
-        this(log, ReplicaEvents.NONE);
+        this(log, ReplicaEvents.NONE, true);
     }
 
-    public PartitionStateMachine(PartitionLog log, ReplicaEvents events) {
+    /**
+     * @param fsync whether {@link #flush} fsyncs the log and the entry journal; without, a flushed entry is in the
+     *              page cache only (it survives the process, not the machine) and snapshots are the only fsyncs
+     */
+    public PartitionStateMachine(PartitionLog log, ReplicaEvents events, boolean fsync) {
         this.log = log;
         this.events = events;
+        this.fsync = fsync;
     }
 
     private final StateMachineStorage storage = new StateMachineStorage() {
@@ -347,6 +353,9 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
 
     @Override
     public CompletableFuture<Void> flush(long logIndex) {
+        if (!fsync) {
+            return CompletableFuture.completedFuture(null); // writes are in the page cache already
+        }
         try {
             log.flush(); // outside the lock: the log has its own, and writes of later entries wait on it meanwhile
             synchronized (lock) {
