@@ -123,41 +123,81 @@ public final class CompareMain {
         };
     }
 
-    static List<Figure> runWorkloads(BrokerCluster cluster, Sizes s, List<String> chosen) throws Exception {
+    /** One workload's run; may fail. */
+    @FunctionalInterface
+    interface Step {
+        List<Figure> run() throws Exception;
+    }
+
+    /**
+     * Runs a workload; a failure (a send that never got acknowledged, a cluster that stopped answering) is reported
+     * on stderr and as a "run failed" figure, and the remaining workloads still run, so one failure does not cost
+     * the figures of the whole run.
+     */
+    static void attempt(String workload, List<Figure> out, Step step) {
+        try {
+            out.addAll(step.run());
+        } catch (Exception e) {
+            System.err.println("workload '" + workload + "' failed: " + e);
+            out.add(new Figure(workload, FAILED, 1, false));
+        }
+    }
+
+    /** The figure recorded for a workload whose run failed. */
+    static final String FAILED = "run failed (see stderr)";
+
+    static List<Figure> runWorkloads(BrokerCluster cluster, Sizes s, List<String> chosen) {
         Workloads w = new Workloads(cluster, 1024);
         List<Figure> out = new ArrayList<>();
         int n = s.throughputRecords();
         if (chosen.contains("produce") || chosen.contains("catchup")) {
-            w.createTopic("tput-3", 3);
-            out.addAll(w.maxThroughput("produce acks=all, 3 partitions", "tput-3", "all", n));
+            attempt("produce acks=all, 3 partitions", out, () -> {
+                w.createTopic("tput-3", 3);
+                return w.maxThroughput("produce acks=all, 3 partitions", "tput-3", "all", n);
+            });
         }
+        String many = s.manyPartitions() + " partitions";
         if (chosen.contains("produce")) {
-            w.createTopic("tput-many", s.manyPartitions());
-            out.addAll(w.maxThroughput("produce acks=all, " + s.manyPartitions() + " partitions", "tput-many", "all", n));
+            attempt("produce acks=all, " + many, out, () -> {
+                w.createTopic("tput-many", s.manyPartitions());
+                return w.maxThroughput("produce acks=all, " + many, "tput-many", "all", n);
+            });
         }
         if (chosen.contains("produce-acks1")) {
-            w.createTopic("tput1-3", 3);
-            out.addAll(w.maxThroughput("produce acks=1, 3 partitions", "tput1-3", "1", n));
-            w.createTopic("tput1-many", s.manyPartitions());
-            out.addAll(w.maxThroughput("produce acks=1, " + s.manyPartitions() + " partitions", "tput1-many", "1", n));
+            attempt("produce acks=1, 3 partitions", out, () -> {
+                w.createTopic("tput1-3", 3);
+                return w.maxThroughput("produce acks=1, 3 partitions", "tput1-3", "1", n);
+            });
+            attempt("produce acks=1, " + many, out, () -> {
+                w.createTopic("tput1-many", s.manyPartitions());
+                return w.maxThroughput("produce acks=1, " + many, "tput1-many", "1", n);
+            });
         }
         if (chosen.contains("latency")) {
-            w.createTopic("rate", 3);
             for (int rate : s.rates()) {
-                out.addAll(w.fixedRate("produce at " + rate + "/s, acks=all, 3 partitions", "rate", rate, s.rateSeconds()));
+                String name = "produce at " + rate + "/s, acks=all, 3 partitions";
+                attempt(name, out, () -> {
+                    w.createTopic("rate-" + rate, 3);
+                    return w.fixedRate(name, "rate-" + rate, rate, s.rateSeconds());
+                });
             }
         }
         if (chosen.contains("e2e")) {
-            w.createTopic("e2e", 1);
-            out.addAll(w.endToEnd("end-to-end, one record in flight", "e2e", s.roundTrips()));
+            attempt("end-to-end, one record in flight", out, () -> {
+                w.createTopic("e2e", 1);
+                return w.endToEnd("end-to-end, one record in flight", "e2e", s.roundTrips());
+            });
         }
         if (chosen.contains("catchup")) {
-            out.addAll(w.catchUp("consumer catch-up over the acks=all 3-partition data", "tput-3", 3, n + 3)); // + touches
+            String name = "consumer catch-up over the acks=all 3-partition data";
+            attempt(name, out, () -> w.catchUp(name, "tput-3", 3, n + 3)); // + the touches
         }
         if (chosen.contains("failover")) { // last: it kills a node
-            w.createTopic("failover", 6);
-            out.addAll(new FailoverWorkload(cluster).run("kill -9 of the node leading most partitions, " + s.failoverRate()
-                    + " records/s", "failover", 6, s.failoverRate(), s.failoverSeconds()));
+            String name = "kill -9 of the node leading most partitions, " + s.failoverRate() + " records/s";
+            attempt(name, out, () -> {
+                w.createTopic("failover", 6);
+                return new FailoverWorkload(cluster).run(name, "failover", 6, s.failoverRate(), s.failoverSeconds());
+            });
         }
         return out;
     }

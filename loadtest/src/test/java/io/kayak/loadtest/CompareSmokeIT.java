@@ -1,6 +1,7 @@
 package io.kayak.loadtest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ class CompareSmokeIT {
                 tmp.toString()});
         Report report = CompareMain.run(home, o);
         String md = report.markdown();
+        assertFalse(md.contains(CompareMain.FAILED), "every workload ran to the end:\n" + md);
         for (String workload : List.of("produce acks=all, 3 partitions", "produce acks=all, 12 partitions",
                 "produce acks=1, 3 partitions", "produce at 500/s", "end-to-end", "consumer catch-up", "kill -9")) {
             assertTrue(md.contains("| " + workload), workload + " missing from:\n" + md);

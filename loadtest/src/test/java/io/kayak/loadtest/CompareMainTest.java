@@ -1,0 +1,37 @@
+package io.kayak.loadtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CompareMainTest {
+    @Test
+    void aFailedWorkloadIsReportedAndTheNextStillRuns() {
+        List<Figure> out = new ArrayList<>();
+        CompareMain.attempt("produce acks=1, 100 partitions", out, () -> {
+            throw new IllegalStateException("a send failed");
+        });
+        CompareMain.attempt("end-to-end", out, () -> List.of(new Figure("end-to-end", "p50 ms", 3, false)));
+        assertEquals(List.of(new Figure("produce acks=1, 100 partitions", CompareMain.FAILED, 1, false),
+                new Figure("end-to-end", "p50 ms", 3, false)), out);
+        Report r = new Report();
+        r.add("kayak", out);
+        assertTrue(r.markdown().contains("| produce acks=1, 100 partitions | " + CompareMain.FAILED + " | 1.00 |"), r.markdown());
+    }
+
+    @Test
+    void unknownSystemsAndWorkloadsAreUsageErrors() {
+        assertThrows(IllegalArgumentException.class, () -> CompareMain.Options.parse(new String[] {"--systems", "redpanda"}));
+        assertThrows(IllegalArgumentException.class, () -> CompareMain.Options.parse(new String[] {"--workloads", "soak"}));
+    }
+
+    @Test
+    void theNoFsyncVariantIsASystem() throws Exception {
+        CompareMain.Options o = CompareMain.Options.parse(new String[] {"--quick", "--systems", "kayak,kayak-nofsync,kafka"});
+        assertEquals(List.of("kayak", KayakProcesses.NO_FSYNC, "kafka"), o.systems());
+    }
+}
