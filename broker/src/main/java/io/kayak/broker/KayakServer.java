@@ -4,6 +4,9 @@ import io.kayak.broker.config.KayakConfig;
 import io.kayak.broker.http.AdminHttpServer;
 import io.kayak.broker.http.MetricsHandler;
 import io.kayak.broker.http.ReadinessHandler;
+import io.kayak.broker.http.console.ConsoleApi;
+import io.kayak.broker.http.console.ConsoleHandler;
+import io.kayak.broker.http.console.NodeSources;
 import io.kayak.broker.lag.ConsumerLag;
 import io.kayak.broker.lag.LagMetrics;
 import io.kayak.broker.metrics.NodeMetrics;
@@ -200,6 +203,11 @@ public final class KayakServer implements AutoCloseable {
         closeables.push(lagMetrics);
         if (http != null) {
             http.route("/metrics", false, new MetricsHandler(nodeMetrics));
+            ConsoleApi api = new ConsoleApi(new NodeSources(clusterId, config.nodeId(), metadata, () -> replicaManager,
+                    partitionService, groups, consumerLag, metricRegistry, obs.consoleAdminEnable()));
+            closeables.push(api);
+            http.route("/api/", true, api);
+            http.route("/console", true, new ConsoleHandler());
         }
     }
 

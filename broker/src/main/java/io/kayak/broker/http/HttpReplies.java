@@ -35,6 +35,12 @@ public final class HttpReplies {
         json(exchange, status, Map.of("error", message));
     }
 
+    /** A JSON object read into maps, lists, strings, numbers and booleans. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parseObject(String json) throws IOException {
+        return JSON.readValue(json, Map.class);
+    }
+
     public static String toJson(Object value) {
         try {
             return JSON.writeValueAsString(value);
