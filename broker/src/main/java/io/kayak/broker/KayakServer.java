@@ -184,7 +184,7 @@ public final class KayakServer implements AutoCloseable {
             kafkaServers.add(kafka);
             closeables.push(kafka);
         }
-        startObservability(scheduler, clock);
+        startObservability(clock);
         LOG.info("Kayak node {} of cluster {} started: metadata voter at {}, HTTP port {}", config.nodeId(), clusterId,
                 config.metadataConfig().self().address(), http == null ? "off" : http.port());
     }
@@ -193,8 +193,15 @@ public final class KayakServer implements AutoCloseable {
      * The node's metrics made public (JVM, process, Ratis, JMX), the consumer lag gauges, and the HTTP endpoints
      * that show them. The HTTP server itself started early: its port is part of the broker registration.
      */
-    private void startObservability(ScheduledExecutorService scheduler, Clock clock) {
+    private void startObservability(Clock clock) {
         ObservabilityConfig obs = config.observabilityConfig();
+        // Its own thread: refreshing lag and Ratis gauges (and their MBeans) must never delay a broker heartbeat.
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kayak-node-" + config.nodeId() + "-metrics");
+            t.setDaemon(true);
+            return t;
+        });
+        closeables.push(scheduler::shutdownNow);
         nodeMetrics = new NodeMetrics(metricRegistry, obs, Map.of(config.nodeId() + "@", "metadata",
                 PartitionGroups.peerId(config.nodeId()) + "@", "partition"), scheduler);
         closeables.push(nodeMetrics);

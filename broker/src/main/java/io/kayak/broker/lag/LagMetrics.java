@@ -41,17 +41,19 @@ public final class LagMetrics implements AutoCloseable {
         return List.copyOf(current.values());
     }
 
+    /** Never throws: an exception would end the scheduler's repetition for good. */
     synchronized void refresh() {
         if (closed) {
             return;
         }
-        List<ConsumerLag.Row> rows;
         try {
-            rows = lag.compute();
+            update(lag.compute());
         } catch (RuntimeException e) {
             LOG.warn("Consumer lag could not be computed", e);
-            return;
         }
+    }
+
+    private void update(List<ConsumerLag.Row> rows) {
         Map<String, ConsumerLag.Row> next = new HashMap<>();
         for (ConsumerLag.Row r : rows) {
             next.put(MetricNames.LAG_PREFIX + MetricNames.escape(r.group()) + "." + MetricNames.escape(r.topic()) + "."

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's metric registry made public: adds the JVM's metrics ({@code jvm.memory.*} heap, non-heap and pools,
@@ -29,6 +31,7 @@ import java.util.concurrent.TimeUnit;
  * removes every metric this class added; the components remove their own.
  */
 public final class NodeMetrics implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeMetrics.class);
     /** How often the Ratis bridge looks for Raft groups that came or went; a scrape also refreshes it. */
     public static final long RATIS_SYNC_INTERVAL_MS = 5_000;
     private static final String[] OWN_PREFIXES = {"jvm.", "process."};
@@ -59,7 +62,7 @@ public final class NodeMetrics implements AutoCloseable {
         };
         ratis = new RatisMetricsBridge(registry, peers);
         ratisSync = peers.isEmpty() ? null
-                : scheduler.scheduleWithFixedDelay(ratis::sync, 0, RATIS_SYNC_INTERVAL_MS, TimeUnit.MILLISECONDS);
+                : scheduler.scheduleWithFixedDelay(this::syncRatis, 0, RATIS_SYNC_INTERVAL_MS, TimeUnit.MILLISECONDS);
         prometheus = new PrometheusExport(registry);
         if (config.jmxEnable()) {
             jmx = JmxReporter.forRegistry(registry).inDomain(MetricNames.KAYAK_DOMAIN)
@@ -68,6 +71,15 @@ public final class NodeMetrics implements AutoCloseable {
             jmx.start();
         } else {
             jmx = null;
+        }
+    }
+
+    /** Never throws: an exception would end the scheduler's repetition for good. */
+    private void syncRatis() {
+        try {
+            ratis.sync();
+        } catch (RuntimeException e) {
+            LOG.warn("Ratis metrics could not be bridged", e);
         }
     }
 
