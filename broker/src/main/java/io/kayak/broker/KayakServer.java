@@ -2,6 +2,15 @@ package io.kayak.broker;
 
 import io.kayak.broker.config.KayakConfig;
 import io.kayak.broker.http.AdminHttpServer;
+import io.kayak.broker.http.MetricsHandler;
+import io.kayak.broker.http.ReadinessHandler;
+import io.kayak.broker.http.console.ConsoleApi;
+import io.kayak.broker.http.console.ConsoleHandler;
+import io.kayak.broker.http.console.NodeSources;
+import io.kayak.broker.lag.ConsumerLag;
+import io.kayak.broker.lag.LagMetrics;
+import io.kayak.broker.metrics.NodeMetrics;
+import io.kayak.broker.metrics.ObservabilityConfig;
 import com.codahale.metrics.MetricRegistry;
 import io.kayak.broker.group.GroupCoordinator;
 import io.kayak.broker.lifecycle.AsyncPool;
@@ -36,6 +45,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -79,6 +89,10 @@ public final class KayakServer implements AutoCloseable {
     private ReplicatedPartitionService partitionService;
     private TopicAdmin topicAdmin;
     private GroupCoordinator groups;
+    private NodeMetrics nodeMetrics;
+    private ConsumerLag consumerLag;
+    /** The listener name under which a broker registers its HTTP port, so other nodes' consoles can reach it. */
+    public static final String HTTP_LISTENER = "KAYAK_HTTP";
 
     private KayakServer(KayakConfig config, String clusterId) {
         this.config = config;
@@ -112,11 +126,19 @@ public final class KayakServer implements AutoCloseable {
         }
         metadata = MetadataNode.start(config.metadataConfig());
         closeables.push(metadata);
+        if (config.httpPort() >= 0) {
+            http = new AdminHttpServer(config.listeners().get(0).host(), config.httpPort(), clusterId, metadata);
+            closeables.push(http);
+            http.route("/ready", false, new ReadinessHandler(this::unmetReadiness));
+        }
         closeables.push(new LeaseMonitor(metadata, clock, scheduler, Math.max(10, config.heartbeatIntervalMs() / 2),
                 config.sessionTimeoutMs()));
         ReplicationConfig replication = config.replicationConfig();
         List<Endpoint> endpoints = new ArrayList<>(config.advertisedListeners());
         endpoints.add(new Endpoint(PartitionGroups.REPLICATION_LISTENER, replication.host(), replication.port()));
+        if (http != null) {
+            endpoints.add(new Endpoint(HTTP_LISTENER, config.listeners().get(0).host(), http.port()));
+        }
         lifecycle = new BrokerLifecycle(metadata.client(), config.nodeId(), endpoints, config.rack(),
                 config.heartbeatIntervalMs(), config.sessionTimeoutMs(), clock, scheduler);
         closeables.push(lifecycle);
@@ -163,12 +185,63 @@ public final class KayakServer implements AutoCloseable {
             kafkaServers.add(kafka);
             closeables.push(kafka);
         }
-        if (config.httpPort() >= 0) {
-            http = new AdminHttpServer(config.listeners().get(0).host(), config.httpPort(), clusterId, metadata);
-            closeables.push(http);
-        }
+        startObservability(clock);
         LOG.info("Kayak node {} of cluster {} started: metadata voter at {}, HTTP port {}", config.nodeId(), clusterId,
                 config.metadataConfig().self().address(), http == null ? "off" : http.port());
+    }
+
+    /**
+     * The node's metrics made public (JVM, process, Ratis, JMX), the consumer lag gauges, and the HTTP endpoints
+     * that show them. The HTTP server itself started early: its port is part of the broker registration.
+     */
+    private void startObservability(Clock clock) {
+        ObservabilityConfig obs = config.observabilityConfig();
+        // Its own thread: refreshing lag and Ratis gauges (and their MBeans) must never delay a broker heartbeat.
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kayak-node-" + config.nodeId() + "-metrics");
+            t.setDaemon(true);
+            return t;
+        });
+        closeables.push(scheduler::shutdownNow);
+        nodeMetrics = new NodeMetrics(metricRegistry, obs, Map.of(config.nodeId() + "@", "metadata",
+                PartitionGroups.peerId(config.nodeId()) + "@", "partition"), scheduler);
+        closeables.push(nodeMetrics);
+        consumerLag = new ConsumerLag(metadata::image, () -> replicaManager, partitionService, clock::millis);
+        LagMetrics lagMetrics = new LagMetrics(metricRegistry, consumerLag, scheduler, obs.lagIntervalMs());
+        closeables.push(lagMetrics);
+        if (http != null) {
+            http.route("/metrics", false, new MetricsHandler(nodeMetrics));
+            ConsoleApi api = new ConsoleApi(new NodeSources(clusterId, config.nodeId(), metadata, () -> replicaManager,
+                    partitionService, groups, consumerLag, metricRegistry, obs.consoleAdminEnable()));
+            closeables.push(api);
+            http.route("/api/", true, api);
+            http.route("/console", true, new ConsoleHandler());
+        }
+    }
+
+    /** What this node still waits for before it serves (for {@code /ready}); empty when ready. */
+    public List<String> unmetReadiness() {
+        List<String> unmet = new ArrayList<>();
+        if (closing) {
+            unmet.add("the node is shutting down");
+            return unmet;
+        }
+        if (controllerId() < 0) {
+            unmet.add("a metadata quorum leader");
+        }
+        if (lifecycle == null || !registrationApplied()) {
+            unmet.add("its broker registration applied");
+        }
+        Exception failed = replicaStartFailure;
+        if (failed != null) {
+            unmet.add("its partition replicas, which failed to start: " + failed.getMessage());
+        } else if (replicaManager == null) {
+            unmet.add("its partition replicas loaded");
+        }
+        if (kafkaServers.isEmpty()) {
+            unmet.add("its Kafka listeners");
+        }
+        return unmet;
     }
 
     /** The group coordinator's writes: committed through the quorum, then applied here before it answers. */
@@ -262,6 +335,21 @@ public final class KayakServer implements AutoCloseable {
 
     public MetricRegistry metricRegistry() {
         return metricRegistry;
+    }
+
+    /** The node's metrics as published (Prometheus, JMX). */
+    public NodeMetrics nodeMetrics() {
+        return nodeMetrics;
+    }
+
+    /** Consumer lag of the partitions this node leads. */
+    public ConsumerLag consumerLag() {
+        return consumerLag;
+    }
+
+    /** The HTTP port, or -1 when {@code kayak.http.port} is off. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
     }
 
     /**

@@ -266,6 +266,22 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
+    /**
+     * The largest record timestamp of the batch holding {@code offset}, from the index alone (no segment read):
+     * an upper bound on that record's own timestamp, which consumer-lag "seconds behind" is computed from.
+     *
+     * @throws OffsetOutOfRangeException if {@code offset} is below the log start or at or above the log end
+     */
+    public synchronized long batchTimestampAt(long offset) {
+        checkUsable();
+        if (offset < logStartOffset || offset >= nextOffset) {
+            throw new OffsetOutOfRangeException(offset, logStartOffset, nextOffset);
+        }
+        Checks.state(index.floorBatch(offset, entry) && entry.nextOffset() > offset,
+                "index has no batch holding offset %s of %s", offset, name);
+        return entry.maxTimestamp();
+    }
+
     /** The partition leader epoch stamped in the batch holding {@code offset}, which must lie in the log. */
     public synchronized int epochAt(long offset) {
         checkUsable();

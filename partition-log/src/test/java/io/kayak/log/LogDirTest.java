@@ -59,7 +59,7 @@ class LogDirTest {
                 LogConfig.SEGMENT_BYTES, Integer.toString(batchSize),
                 LogConfig.MESSAGE_MAX_BYTES, Integer.toString(batchSize),
                 LogConfig.RETENTION_MS, "1000",
-                LogConfig.RETENTION_CHECK_INTERVAL_MS, "20",
+                LogConfig.RETENTION_CHECK_INTERVAL_MS, "200", // well after the read below, even on a loaded machine
                 LogConfig.FILE_DELETE_DELAY_MS, "300000"));
         dir = LogDir.open(tmp, config, clock, scheduler);
         PartitionLog log = dir.openLog("events-0");

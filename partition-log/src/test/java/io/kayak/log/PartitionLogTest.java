@@ -317,6 +317,19 @@ class PartitionLogTest {
         assertNull(log.offsetForTimestamp(3003));
     }
 
+    @Test
+    void batchTimestampAtIsTheLargestTimestampOfTheBatchHoldingTheOffset() throws IOException {
+        PartitionLog log = context(SegmentWriteMode.CHANNEL).open();
+        log.append(Batches.of(Compression.NONE, 3, VALUE, 0, 1000));              // offsets 0-2, ts 1000-1002
+        log.append(Batches.of(Compression.gzip().build(), 3, VALUE, 3, 2000));    // offsets 3-5, ts 2000-2002
+
+        assertEquals(1002, log.batchTimestampAt(0));
+        assertEquals(1002, log.batchTimestampAt(2));
+        assertEquals(2002, log.batchTimestampAt(4), "read from the index, without decompressing the batch");
+        assertThrows(OffsetOutOfRangeException.class, () -> log.batchTimestampAt(6), "at the log end");
+        assertThrows(OffsetOutOfRangeException.class, () -> log.batchTimestampAt(-1));
+    }
+
     @ParameterizedTest
     @EnumSource(SegmentWriteMode.class)
     void truncateIntoTheMiddleOfASegmentRemovesWholeBatchesAndAppendsContinue(SegmentWriteMode mode) throws IOException {

@@ -1,6 +1,7 @@
 package io.kayak.broker.config;
 
 import io.kayak.broker.group.GroupConfig;
+import io.kayak.broker.metrics.ObservabilityConfig;
 import io.kayak.broker.replica.ReplicationConfig;
 import io.kayak.log.LogConfig;
 import io.kayak.metadata.Endpoint;
@@ -67,6 +68,7 @@ public final class KayakConfig {
     private final MetadataConfig metadataConfig;
     private final ReplicationConfig replicationConfig;
     private final GroupConfig groupConfig;
+    private final ObservabilityConfig observabilityConfig;
 
     private KayakConfig(Path file, Map<String, String> props) {
         this.file = file;
@@ -77,6 +79,7 @@ public final class KayakConfig {
         unknown.removeAll(MetadataConfig.KEYS);
         unknown.removeAll(ReplicationConfig.KEYS);
         unknown.removeAll(GroupConfig.KEYS);
+        unknown.removeAll(ObservabilityConfig.KEYS);
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown configuration keys in " + file + ": " + String.join(", ", unknown)
                     + " (docs/OPERATIONS.md lists every key)");
@@ -128,6 +131,7 @@ public final class KayakConfig {
         replicationConfig = ReplicationConfig.from(replicationProps, listeners.get(0).host(),
                 logDirs.get(0).resolve(ReplicationConfig.DEFAULT_SUBDIR));
         groupConfig = GroupConfig.from(props);
+        observabilityConfig = ObservabilityConfig.from(props);
         String replicationAddress = replicationConfig.address();
         for (Endpoint l : listeners) {
             if ((l.host() + ":" + l.port()).equals(replicationAddress)) {
@@ -229,7 +233,7 @@ public final class KayakConfig {
         return v;
     }
 
-    private static boolean boolValue(Map<String, String> props, String key, boolean def) {
+    public static boolean boolValue(Map<String, String> props, String key, boolean def) {
         String raw = props.get(key);
         if (raw == null) {
             return def;
@@ -307,6 +311,11 @@ public final class KayakConfig {
 
     public MetadataConfig metadataConfig() {
         return metadataConfig;
+    }
+
+    /** Metrics, JMX and web console settings. */
+    public ObservabilityConfig observabilityConfig() {
+        return observabilityConfig;
     }
 
     public GroupConfig groupConfig() {

@@ -1,6 +1,8 @@
 package io.kayak.broker.http;
 
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.kayak.metadata.quorum.MetadataNode;
 import io.kayak.metadata.quorum.QuorumStatus;
@@ -18,21 +20,25 @@ import java.util.concurrent.Executors;
  *   <li>{@code GET /admin/quorum}: the metadata quorum (JSON), what {@code kayak-admin.sh quorum describe} prints;</li>
  *   <li>{@code GET /health}: 200 while the process serves.</li>
  * </ul>
- * Anything else is 404; other methods are 405. Uses the JDK's HTTP server on one worker thread.
+ * Anything else is 404; other methods are 405. Other endpoints (metrics, readiness, the web console) are
+ * {@link #route routed} to their own handler classes. Every request first passes the {@link RequestGuard}
+ * (oversized URIs 414, methods other than GET 405). Uses the JDK's HTTP server on {@link #THREADS} worker threads.
  */
 public final class AdminHttpServer implements AutoCloseable {
+    /** Worker threads: a slow answer (a quorum status, a console fan-out) does not hold up a scrape or a probe. */
+    public static final int THREADS = 4;
     private final HttpServer server;
     private final ExecutorService executor;
 
     public AdminHttpServer(String host, int port, String clusterId, MetadataNode metadata) throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        executor = Executors.newSingleThreadExecutor(r -> {
+        executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "kayak-http");
             t.setDaemon(true);
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/", exchange -> {
+        HttpContext root = server.createContext("/", exchange -> {
             try (exchange) {
                 if (!exchange.getRequestMethod().equals("GET")) {
                     reply(exchange, 405, "{\"error\":\"only GET is supported\"}");
@@ -52,7 +58,25 @@ public final class AdminHttpServer implements AutoCloseable {
                 }
             }
         });
+        root.getFilters().add(new RequestGuard());
         server.start();
+    }
+
+    /**
+     * Serves {@code path} with {@code handler}, behind the {@link RequestGuard}. The JDK matches contexts by prefix:
+     * unless {@code prefix}, any other path under it (such as {@code /metricsx}) is answered 404 here.
+     */
+    public void route(String path, boolean prefix, HttpHandler handler) {
+        HttpContext context = server.createContext(path, exchange -> {
+            try (exchange) {
+                if (!prefix && !exchange.getRequestURI().getPath().equals(path)) {
+                    reply(exchange, 404, "{\"error\":" + quote("no such endpoint: " + exchange.getRequestURI().getPath()) + "}");
+                    return;
+                }
+                handler.handle(exchange);
+            }
+        });
+        context.getFilters().add(new RequestGuard());
     }
 
     public int port() {

@@ -460,6 +460,34 @@ public final class ReplicatedPartitionService implements PartitionService {
                         : OffsetResult.failed(map(reply.error()), -1));
     }
 
+    /**
+     * Where a partition this node leads stands, for consumer lag: its high watermark, log start, log size and the
+     * timestamp (the batch's largest, from the index) of the record at {@code offset} — the first record a group
+     * that committed {@code offset} has not consumed; -1 when that offset is at or above the high watermark (caught
+     * up). An offset below the log start (retention deleted it) reads the first record still there. Empty when this
+     * node does not lead the partition or its log cannot be read.
+     */
+    public Optional<LeaderPosition> leaderPosition(TopicPartition tp, long offset) {
+        Leading l = leading(tp);
+        if (l.error != PartitionError.NONE) {
+            return Optional.empty();
+        }
+        PartitionLog log = l.replica.log;
+        try {
+            long hw = l.replica.stateMachine().highWatermark();
+            long start = log.logStartOffset();
+            long from = Math.max(offset, start);
+            long timestamp = from < hw ? log.batchTimestampAt(from) : -1;
+            return Optional.of(new LeaderPosition(hw, start, log.sizeInBytes(), timestamp));
+        } catch (OffsetOutOfRangeException | LogOfflineException | LogClosedException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** See {@link #leaderPosition}. */
+    public record LeaderPosition(long highWatermark, long logStartOffset, long sizeBytes, long timestampMs) {
+    }
+
     @Override
     public Optional<PartitionLeader> leader(TopicPartition tp) {
         return partitionImage(tp).map(p -> new PartitionLeader(p.leader(), p.leaderEpoch(), p.replicas(), p.isr()));

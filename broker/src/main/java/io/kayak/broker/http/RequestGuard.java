@@ -1,0 +1,47 @@
+package io.kayak.broker.http;
+
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What every request to the node's HTTP port passes first: a request URI over {@link #MAX_URI_CHARS} is answered
+ * 414, a method other than GET 405 (with {@code Allow: GET}); a request body is never read. Handlers behind it may
+ * then assume a bounded URI. Stateless.
+ */
+public final class RequestGuard extends Filter {
+    /** Longest request URI (path and query) served; browsers and scrapers stay far below. */
+    public static final int MAX_URI_CHARS = 8_192;
+
+    @Override
+    public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+        if (exchange.getRequestURI().toString().length() > MAX_URI_CHARS) {
+            refuse(exchange, 414, "request URI longer than " + MAX_URI_CHARS + " characters");
+            return;
+        }
+        if (!exchange.getRequestMethod().equals("GET")) {
+            exchange.getResponseHeaders().set("Allow", "GET");
+            refuse(exchange, 405, "only GET is supported");
+            return;
+        }
+        chain.doFilter(exchange);
+    }
+
+    private static void refuse(HttpExchange exchange, int status, String message) throws IOException {
+        try (exchange) {
+            byte[] body = ("{\"error\":" + AdminHttpServer.quote(message) + "}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public String description() {
+        return "refuses oversized URIs (414) and methods other than GET (405)";
+    }
+}
