@@ -1,7 +1,9 @@
 package io.kayak.broker;
 
 import io.kayak.broker.config.KayakConfig;
+import io.kayak.broker.http.AdminEndpoints;
 import io.kayak.broker.http.AdminHttpServer;
+import io.kayak.broker.http.PartitionsEndpoint;
 import com.codahale.metrics.MetricRegistry;
 import io.kayak.broker.group.GroupCoordinator;
 import io.kayak.broker.lifecycle.BrokerLifecycle;
@@ -116,6 +118,13 @@ public final class KayakServer implements AutoCloseable {
         ReplicationConfig replication = config.replicationConfig();
         List<Endpoint> endpoints = new ArrayList<>(config.advertisedListeners());
         endpoints.add(new Endpoint(PartitionGroups.REPLICATION_LISTENER, replication.host(), replication.port()));
+        // Bound before registering, so the registration carries the real port (kayak.http.port=0 in tests).
+        if (config.httpPort() >= 0) {
+            http = new AdminHttpServer(config.listeners().get(0).host(), config.httpPort(), clusterId, metadata);
+            closeables.push(http);
+            http.register(PartitionsEndpoint.PATH, new PartitionsEndpoint(config.nodeId(), metadata::image, () -> replicaManager));
+            endpoints.add(AdminEndpoints.httpEndpoint(config.advertisedListeners().get(0).host(), http.port()));
+        }
         lifecycle = new BrokerLifecycle(metadata.client(), config.nodeId(), endpoints, config.rack(),
                 config.heartbeatIntervalMs(), config.sessionTimeoutMs(), clock, scheduler);
         closeables.push(lifecycle);
@@ -161,10 +170,6 @@ public final class KayakServer implements AutoCloseable {
                     config.socketRequestMaxBytes(), KAFKA_IO_THREADS, apis, requestMetrics);
             kafkaServers.add(kafka);
             closeables.push(kafka);
-        }
-        if (config.httpPort() >= 0) {
-            http = new AdminHttpServer(config.listeners().get(0).host(), config.httpPort(), clusterId, metadata);
-            closeables.push(http);
         }
         LOG.info("Kayak node {} of cluster {} started: metadata voter at {}, HTTP port {}", config.nodeId(), clusterId,
                 config.metadataConfig().self().address(), http == null ? "off" : http.port());
@@ -234,6 +239,11 @@ public final class KayakServer implements AutoCloseable {
                 replicaManager.close();
             }
         }
+    }
+
+    /** The port of the node's HTTP admin server, or -1 when {@code kayak.http.port} turns it off. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
     }
 
     /** The node's replica manager, or null while it waits for its registration. */

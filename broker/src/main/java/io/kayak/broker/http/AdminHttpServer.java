@@ -55,6 +55,14 @@ public final class AdminHttpServer implements AutoCloseable {
         server.start();
     }
 
+    /**
+     * Serves {@code path} (and everything below it) with {@code handler} instead of the endpoints above; the
+     * handler checks the method itself. Endpoints that live in classes of their own register here.
+     */
+    public void register(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }
