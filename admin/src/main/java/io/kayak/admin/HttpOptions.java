@@ -47,9 +47,12 @@ final class HttpOptions {
         return spec.commandLine().getErr();
     }
 
-    /** Prints a result: {@code json} as JSON with --json, otherwise the human text. */
+    /** Prints a result: {@code json} (plain values, or a node's JSON answer) as JSON with --json, otherwise the human text. */
     void print(Object json, String human) {
-        if (this.json) {
+        if (this.json && json instanceof JsonNode node) {
+            out().println(node.toString());
+            out().flush();
+        } else if (this.json) {
             Output.printJson(out(), json);
         } else {
             out().print(human.endsWith("\n") || human.isEmpty() ? human : human + "\n");

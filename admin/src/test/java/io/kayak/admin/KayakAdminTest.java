@@ -3,9 +3,6 @@ package io.kayak.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -56,15 +53,9 @@ class KayakAdminTest {
 
     @Test
     void quorumDescribeExplainsAnUnreachableNode() {
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(1, KayakAdmin.execute("quorum", "describe", "--http-server", "127.0.0.1:1"));
-        } finally {
-            System.setErr(err);
-        }
-        assertTrue(captured.toString(StandardCharsets.UTF_8).contains("cannot reach a Kayak node at 127.0.0.1:1"));
+        Cli.Result r = Cli.run("quorum", "describe", "--http-server", "127.0.0.1:1");
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.err().contains("cannot reach a Kayak node's HTTP admin port at 127.0.0.1:1"), r::toString);
     }
 
     @Test

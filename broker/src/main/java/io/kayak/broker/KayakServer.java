@@ -4,6 +4,7 @@ import io.kayak.broker.config.KayakConfig;
 import io.kayak.broker.http.AdminEndpoints;
 import io.kayak.broker.http.AdminHttpServer;
 import io.kayak.broker.http.PartitionsEndpoint;
+import io.kayak.broker.http.QuorumChangeEndpoint;
 import com.codahale.metrics.MetricRegistry;
 import io.kayak.broker.group.GroupCoordinator;
 import io.kayak.broker.lifecycle.BrokerLifecycle;
@@ -123,6 +124,9 @@ public final class KayakServer implements AutoCloseable {
             http = new AdminHttpServer(config.listeners().get(0).host(), config.httpPort(), clusterId, metadata);
             closeables.push(http);
             http.register(PartitionsEndpoint.PATH, new PartitionsEndpoint(config.nodeId(), metadata::image, () -> replicaManager));
+            QuorumChangeEndpoint quorumChanges = new QuorumChangeEndpoint(clusterId, metadata);
+            closeables.push(quorumChanges);
+            QuorumChangeEndpoint.PATHS.forEach(path -> http.register(path, quorumChanges));
             endpoints.add(AdminEndpoints.httpEndpoint(config.advertisedListeners().get(0).host(), http.port()));
         }
         lifecycle = new BrokerLifecycle(metadata.client(), config.nodeId(), endpoints, config.rack(),
