@@ -40,6 +40,28 @@ class KayakAdminTest {
     }
 
     @Test
+    void theRaftAndPerfCommandsShowExamplesInTheirHelp() {
+        for (String[] args : new String[][] {{"partitions", "describe", "--help"}, {"quorum", "describe", "--help"},
+                {"quorum", "transfer-leader", "--help"}, {"quorum", "add-voter", "--help"}, {"quorum", "remove-voter", "--help"}}) {
+            Cli.Result r = Cli.run(args);
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.out().contains("Examples:") && r.out().contains("--http-server") && r.out().contains("--json"), r::toString);
+        }
+        for (String[] args : new String[][] {{"partitions", "elect-leaders", "--help"}, {"perf", "produce", "--help"},
+                {"perf", "consume", "--help"}}) {
+            Cli.Result r = Cli.run(args);
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.out().contains("Examples:") && r.out().contains("--bootstrap-server") && r.out().contains("--json"), r::toString);
+        }
+        for (String[] args : new String[][] {{"partitions"}, {"perf"}, {"perf", "produce", "--topic", "t"},
+                {"quorum", "add-voter", "--node-id", "4"}, {"quorum", "remove-voter"}}) {
+            Cli.Result r = Cli.run(args);
+            assertEquals(2, r.exit(), r::toString);
+            assertTrue(!r.err().isBlank() && !r.err().contains("Exception") && r.out().isEmpty(), r::toString);
+        }
+    }
+
+    @Test
     void storageFormatWritesMetaPropertiesAndRefusesAnotherCluster() throws Exception {
         Path conf = tmp.resolve("server.properties");
         Files.writeString(conf, String.join("\n", "node.id=1", "listeners=PLAINTEXT://127.0.0.1:9092",
