@@ -35,12 +35,12 @@ import picocli.CommandLine.Spec;
 final class PartitionsCommand {
 
     @Command(name = "describe", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Per partition of a topic: its Raft leader, term, commit and applied index, and per replica its",
-                    "role, match index, lag (leader's last log index minus the match index) and time since the leader last",
-                    "heard from it. Raft indexes count Raft entries, not Kafka offsets. Asks --http-server for the topic,",
-                    "then each partition's leader node at the HTTP address that node registered."},
+            description = "Per partition of a topic: its Raft leader, term, commit and applied index, and per replica its"
+                    + " role, match index, lag (the leader's last log index minus the match index) and the time since the"
+                    + " leader last heard from it. Raft indexes count Raft entries, not Kafka offsets. Asks --http-server"
+                    + " for the topic, then each partition's leader node at the HTTP address that node registered.",
             footer = {"", "Examples:", "  kayak-admin.sh partitions describe --topic orders",
-                    "  kayak-admin.sh partitions describe --topic orders --http-server 127.0.0.1:8082 --json"})
+                    "  kayak-admin.sh partitions describe --topic orders \\", "      --http-server 127.0.0.1:8082 --json"})
     static final class Describe implements Callable<Integer> {
         @Mixin
         HttpOptions http;
@@ -162,9 +162,9 @@ final class PartitionsCommand {
     }
 
     @Command(name = "elect-leaders", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Hand each partition's leadership to its preferred replica (the first of its replicas) where",
-                    "another replica leads, as kafka-leader-election --election-type PREFERRED. Without --topic: every",
-                    "partition of every topic, listing only those where something was done or failed."},
+            description = "Hand each partition's leadership to its preferred replica (the first of its replicas) where"
+                    + " another replica leads, as kafka-leader-election --election-type PREFERRED does. Without --topic:"
+                    + " every partition of every topic, listing only those where something was done or failed.",
             footer = {"", "Examples:", "  kayak-admin.sh partitions elect-leaders",
                     "  kayak-admin.sh partitions elect-leaders --topic orders",
                     "  kayak-admin.sh partitions elect-leaders --topic orders --partition 2 --json"})

@@ -136,11 +136,12 @@ final class PerfCommand {
     }
 
     @Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Send --num-records records of --record-size random bytes, at most --throughput a second, and",
-                    "report records/s, MB/s and the latency of acknowledgement (average, max, p50, p95, p99, p99.9)."},
-            footer = {"", "Examples:", "  kayak-admin.sh perf produce --topic bench --num-records 1000000 --record-size 1024",
-                    "  kayak-admin.sh perf produce --topic bench --num-records 100000 --record-size 100 --throughput 5000 \\",
-                    "      --producer-property acks=1 --producer-property linger.ms=10 --json"})
+            description = "Send --num-records records of --record-size random bytes, at most --throughput a second, and"
+                    + " report records/s, MB/s and the latency of acknowledgement (average, max, p50, p95, p99, p99.9).",
+            footer = {"", "Examples:",
+                    "  kayak-admin.sh perf produce --topic bench --num-records 1000000 --record-size 1024",
+                    "  kayak-admin.sh perf produce --topic bench --num-records 100000 --record-size 100 \\",
+                    "      --throughput 5000 --producer-property acks=1 --json"})
     static final class Produce implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
@@ -165,7 +166,7 @@ final class PerfCommand {
                 description = "a Kafka producer config, over the defaults (acks=all, linger.ms=5, batch.size=65536)")
         Map<String, String> producerProperties;
 
-        @Option(names = "--reporting-interval-ms", defaultValue = "5000", description = "progress line every (default: ${DEFAULT-VALUE})")
+        @Option(names = "--reporting-interval-ms", defaultValue = "5000", description = "print a progress line this often (default: ${DEFAULT-VALUE})")
         long reportingIntervalMs;
 
         @Override
@@ -254,8 +255,8 @@ final class PerfCommand {
     }
 
     @Command(name = "consume", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Read --num-records records of a topic from the beginning of every partition (or, with --group,",
-                    "from the group's committed offsets, committing as it goes), and report records/s and MB/s."},
+            description = "Read --num-records records of a topic from the beginning of every partition (or, with --group,"
+                    + " from the group's committed offsets, committing as it goes), and report records/s and MB/s.",
             footer = {"", "Examples:", "  kayak-admin.sh perf consume --topic bench --num-records 1000000",
                     "  kayak-admin.sh perf consume --topic bench --num-records 100000 --group perf \\",
                     "      --consumer-property fetch.min.bytes=65536 --json"})
@@ -282,7 +283,7 @@ final class PerfCommand {
         @Option(names = "--consumer-property", paramLabel = "CONFIG=VALUE", description = "a Kafka consumer config, over the defaults")
         Map<String, String> consumerProperties;
 
-        @Option(names = "--reporting-interval-ms", defaultValue = "5000", description = "progress line every (default: ${DEFAULT-VALUE})")
+        @Option(names = "--reporting-interval-ms", defaultValue = "5000", description = "print a progress line this often (default: ${DEFAULT-VALUE})")
         long reportingIntervalMs;
 
         @Override

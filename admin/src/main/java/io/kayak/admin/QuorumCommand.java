@@ -72,12 +72,13 @@ final class QuorumCommand {
     }
 
     @Command(name = "add-voter", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Make a node a voter of the metadata quorum: it is added as a non-voting listener unless it is one",
-                    "(a node started outside controller.quorum.voters joins as one), and promoted once its metadata log has",
-                    "caught up with what the leader had committed. --endpoint is its metadata address",
-                    "(kayak.metadata.listener.address, or its old controller.quorum.voters entry)."},
+            description = "Make a node a voter of the metadata quorum: it is added as a non-voting listener unless it is"
+                    + " one (a node started outside controller.quorum.voters joins as one), and promoted once its metadata"
+                    + " log has caught up with what the leader had committed. --endpoint is its metadata address"
+                    + " (kayak.metadata.listener.address, or its controller.quorum.voters entry).",
             footer = {"", "Examples:", "  kayak-admin.sh quorum add-voter --node-id 4 --endpoint 127.0.0.1:9195",
-                    "  kayak-admin.sh quorum add-voter --node-id 3 --endpoint 127.0.0.1:9194 --timeout-ms 300000 --json"})
+                    "  kayak-admin.sh quorum add-voter --node-id 3 --endpoint 127.0.0.1:9194 \\",
+                    "      --timeout-ms 300000 --json"})
     static final class AddVoter implements Callable<Integer> {
         @Mixin
         HttpOptions http;
@@ -106,9 +107,9 @@ final class QuorumCommand {
     }
 
     @Command(name = "remove-voter", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Make a voter a non-voting listener of the metadata quorum (it keeps receiving metadata, and",
-                    "add-voter makes it a voter again). Refused if the voters left would not have a live majority; a",
-                    "leader being removed hands leadership to a live voter first."},
+            description = "Make a voter a non-voting listener of the metadata quorum (it keeps receiving metadata, and"
+                    + " add-voter makes it a voter again). Refused if the voters left would not have a live majority; a"
+                    + " leader being removed hands leadership to a live voter first.",
             footer = {"", "Examples:", "  kayak-admin.sh quorum remove-voter --node-id 3",
                     "  kayak-admin.sh quorum remove-voter --node-id 3 --http-server 127.0.0.1:8082 --json"})
     static final class RemoveVoter implements Callable<Integer> {
