@@ -58,7 +58,14 @@ public final class PartitionsEndpoint implements HttpHandler {
                 AdminEndpoints.reply(exchange, 404, AdminEndpoints.error("topic " + topic + " does not exist"));
                 return;
             }
-            AdminEndpoints.reply(exchange, 200, json(image, t.get(), replicas.get()));
+            String body;
+            try {
+                body = json(image, t.get(), replicas.get());
+            } catch (RuntimeException e) { // a division closing under the read
+                AdminEndpoints.reply(exchange, 503, AdminEndpoints.error("partition status unavailable: " + e));
+                return;
+            }
+            AdminEndpoints.reply(exchange, 200, body);
         }
     }
 
