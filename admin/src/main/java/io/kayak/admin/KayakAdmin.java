@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kayak-admin.sh", mixinStandardHelpOptions = true,
         description = "Administer a Kayak cluster.",
         subcommands = {TopicsCommand.class, GroupsCommand.class, ClusterCommand.class, ProduceCommand.class,
-                ConsumeCommand.class, QuorumCommand.class, StorageCommand.class})
+                ConsumeCommand.class, PartitionsCommand.class, QuorumCommand.class, PerfCommand.class, StorageCommand.class})
 public final class KayakAdmin implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

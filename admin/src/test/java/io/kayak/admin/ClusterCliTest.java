@@ -24,7 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 abstract class ClusterCliTest {
     static ReplicatedCluster cluster;
     static String bootstrap;
-    private static Path dir;
+    /** The cluster's files; a test may put more nodes' files here, deleted with the rest. */
+    static Path dir;
 
     static void startCluster(Map<String, String> extra) throws Exception {
         dir = Files.createTempDirectory("kayak-cli-test");

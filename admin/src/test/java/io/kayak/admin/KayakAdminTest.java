@@ -3,9 +3,6 @@ package io.kayak.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -43,6 +40,28 @@ class KayakAdminTest {
     }
 
     @Test
+    void theRaftAndPerfCommandsShowExamplesInTheirHelp() {
+        for (String[] args : new String[][] {{"partitions", "describe", "--help"}, {"quorum", "describe", "--help"},
+                {"quorum", "transfer-leader", "--help"}, {"quorum", "add-voter", "--help"}, {"quorum", "remove-voter", "--help"}}) {
+            Cli.Result r = Cli.run(args);
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.out().contains("Examples:") && r.out().contains("--http-server") && r.out().contains("--json"), r::toString);
+        }
+        for (String[] args : new String[][] {{"partitions", "elect-leaders", "--help"}, {"perf", "produce", "--help"},
+                {"perf", "consume", "--help"}}) {
+            Cli.Result r = Cli.run(args);
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.out().contains("Examples:") && r.out().contains("--bootstrap-server") && r.out().contains("--json"), r::toString);
+        }
+        for (String[] args : new String[][] {{"partitions"}, {"perf"}, {"perf", "produce", "--topic", "t"},
+                {"quorum", "add-voter", "--node-id", "4"}, {"quorum", "remove-voter"}}) {
+            Cli.Result r = Cli.run(args);
+            assertEquals(2, r.exit(), r::toString);
+            assertTrue(!r.err().isBlank() && !r.err().contains("Exception") && r.out().isEmpty(), r::toString);
+        }
+    }
+
+    @Test
     void storageFormatWritesMetaPropertiesAndRefusesAnotherCluster() throws Exception {
         Path conf = tmp.resolve("server.properties");
         Files.writeString(conf, String.join("\n", "node.id=1", "listeners=PLAINTEXT://127.0.0.1:9092",
@@ -56,15 +75,9 @@ class KayakAdminTest {
 
     @Test
     void quorumDescribeExplainsAnUnreachableNode() {
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(1, KayakAdmin.execute("quorum", "describe", "--http-server", "127.0.0.1:1"));
-        } finally {
-            System.setErr(err);
-        }
-        assertTrue(captured.toString(StandardCharsets.UTF_8).contains("cannot reach a Kayak node at 127.0.0.1:1"));
+        Cli.Result r = Cli.run("quorum", "describe", "--http-server", "127.0.0.1:1");
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.err().contains("cannot reach a Kayak node's HTTP admin port at 127.0.0.1:1"), r::toString);
     }
 
     @Test

@@ -76,4 +76,32 @@ class ProduceConsumeCommandTest extends ClusterCliTest {
         failed(2, "Missing required option: '--topic", "produce");
         failed(2, "Invalid value for option '--max-messages'", "consume", "--topic", "strict", "--max-messages", "many");
     }
+
+    @Test
+    void propertiesSplitKeysAsTheConsoleProducerDoesAndProducerPropertiesReachTheProducer() {
+        ok("topics", "create", "--topic", "props", "--partitions", "1", "--replication-factor", "3");
+        awaitDescribed("props", t -> !t.get("partitions").get(0).get("leader").isNull());
+        Cli.Result tab = withStdin("k1\tv1\n", "produce", "--topic", "props", "--property", "parse.key=true");
+        assertEquals(0, tab.exit(), tab::toString);
+        Cli.Result custom = withStdin("k2==v2\n", "produce", "--topic", "props", "--property", "parse.key=true",
+                "--property", "key.separator==", "--producer-property", "acks=1", "--producer-property", "linger.ms=0");
+        assertEquals(0, custom.exit(), custom::toString);
+        Cli.Result off = withStdin("k3\tv3\n", "produce", "--topic", "props", "--property", "parse.key=false", "--json");
+        assertEquals("{\"topic\":\"props\",\"records\":1}", off.json().toString());
+        Cli.Result consumed = ok("consume", "--topic", "props", "--from-beginning", "--max-messages", "3", "--print-key");
+        assertEquals(List.of("k1\tv1", "k2\t=v2", "null\tk3\tv3"), consumed.out().lines().toList(), consumed::toString);
+
+        Cli.Result noTab = withStdin("no tab\n", "produce", "--topic", "props", "--property", "parse.key=true");
+        assertEquals(1, noTab.exit(), noTab::toString);
+        assertTrue(noTab.err().contains("line 1 has no key separator '\\t'"), noTab::toString);
+        Cli.Result badAcks = withStdin("x\n", "produce", "--topic", "props", "--producer-property", "acks=7");
+        assertEquals(1, badAcks.exit(), badAcks::toString);
+        assertTrue(badAcks.err().contains("acks"), badAcks::toString);
+        failed(2, "--property ignore.error: unknown", "produce", "--topic", "props", "--property", "ignore.error=true");
+        failed(2, "--property parse.key must be true or false", "produce", "--topic", "props", "--property", "parse.key=yes");
+        failed(2, "--producer-property no.such.config: not a config", "produce", "--topic", "props",
+                "--producer-property", "no.such.config=1");
+        failed(2, "give one or the other", "produce", "--topic", "props", "--key-separator", ":", "--property", "parse.key=true");
+        failed(2, "should be in KEY=VALUE format", "produce", "--topic", "props", "--property", "parse.key");
+    }
 }

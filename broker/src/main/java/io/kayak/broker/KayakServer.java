@@ -1,8 +1,11 @@
 package io.kayak.broker;
 
 import io.kayak.broker.config.KayakConfig;
+import io.kayak.broker.http.AdminEndpoints;
 import io.kayak.broker.http.AdminHttpServer;
 import io.kayak.broker.http.MetricsHandler;
+import io.kayak.broker.http.PartitionsEndpoint;
+import io.kayak.broker.http.QuorumChangeEndpoint;
 import io.kayak.broker.http.ReadinessHandler;
 import io.kayak.broker.http.console.ConsoleApi;
 import io.kayak.broker.http.console.ConsoleHandler;
@@ -91,8 +94,6 @@ public final class KayakServer implements AutoCloseable {
     private GroupCoordinator groups;
     private NodeMetrics nodeMetrics;
     private ConsumerLag consumerLag;
-    /** The listener name under which a broker registers its HTTP port, so other nodes' consoles can reach it. */
-    public static final String HTTP_LISTENER = "KAYAK_HTTP";
 
     private KayakServer(KayakConfig config, String clusterId) {
         this.config = config;
@@ -130,6 +131,10 @@ public final class KayakServer implements AutoCloseable {
             http = new AdminHttpServer(config.listeners().get(0).host(), config.httpPort(), clusterId, metadata);
             closeables.push(http);
             http.route("/ready", false, new ReadinessHandler(this::unmetReadiness));
+            http.route(PartitionsEndpoint.PATH, false, new PartitionsEndpoint(config.nodeId(), metadata::image, () -> replicaManager));
+            QuorumChangeEndpoint quorumChanges = new QuorumChangeEndpoint(clusterId, metadata);
+            closeables.push(quorumChanges);
+            QuorumChangeEndpoint.PATHS.forEach(path -> http.route(path, false, "POST", quorumChanges));
         }
         closeables.push(new LeaseMonitor(metadata, clock, scheduler, Math.max(10, config.heartbeatIntervalMs() / 2),
                 config.sessionTimeoutMs()));
@@ -137,7 +142,8 @@ public final class KayakServer implements AutoCloseable {
         List<Endpoint> endpoints = new ArrayList<>(config.advertisedListeners());
         endpoints.add(new Endpoint(PartitionGroups.REPLICATION_LISTENER, replication.host(), replication.port()));
         if (http != null) {
-            endpoints.add(new Endpoint(HTTP_LISTENER, config.listeners().get(0).host(), http.port()));
+            // Registered with the port the server bound (kayak.http.port=0 in tests), so others and the CLI find it.
+            endpoints.add(AdminEndpoints.httpEndpoint(config.advertisedListeners().get(0).host(), http.port()));
         }
         lifecycle = new BrokerLifecycle(metadata.client(), config.nodeId(), endpoints, config.rack(),
                 config.heartbeatIntervalMs(), config.sessionTimeoutMs(), clock, scheduler);
@@ -308,6 +314,11 @@ public final class KayakServer implements AutoCloseable {
                 replicaManager.close();
             }
         }
+    }
+
+    /** The port of the node's HTTP admin server, or -1 when {@code kayak.http.port} turns it off. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
     }
 
     /** The node's replica manager, or null while it waits for its registration. */

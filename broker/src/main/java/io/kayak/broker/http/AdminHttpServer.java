@@ -63,10 +63,15 @@ public final class AdminHttpServer implements AutoCloseable {
     }
 
     /**
-     * Serves {@code path} with {@code handler}, behind the {@link RequestGuard}. The JDK matches contexts by prefix:
-     * unless {@code prefix}, any other path under it (such as {@code /metricsx}) is answered 404 here.
+     * Serves {@code path} with {@code handler} for GET requests, behind the {@link RequestGuard}. The JDK matches
+     * contexts by prefix: unless {@code prefix}, any other path under it (such as {@code /metricsx}) is answered 404.
      */
     public void route(String path, boolean prefix, HttpHandler handler) {
+        route(path, prefix, "GET", handler);
+    }
+
+    /** As {@link #route(String, boolean, HttpHandler)}, for requests of {@code method} only (others are 405). */
+    public void route(String path, boolean prefix, String method, HttpHandler handler) {
         HttpContext context = server.createContext(path, exchange -> {
             try (exchange) {
                 if (!prefix && !exchange.getRequestURI().getPath().equals(path)) {
@@ -76,7 +81,7 @@ public final class AdminHttpServer implements AutoCloseable {
                 handler.handle(exchange);
             }
         });
-        context.getFilters().add(new RequestGuard());
+        context.getFilters().add(new RequestGuard(method));
     }
 
     public int port() {

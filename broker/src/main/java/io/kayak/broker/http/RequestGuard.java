@@ -8,12 +8,23 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What every request to the node's HTTP port passes first: a request URI over {@link #MAX_URI_CHARS} is answered
- * 414, a method other than GET 405 (with {@code Allow: GET}); a request body is never read. Handlers behind it may
- * then assume a bounded URI. Stateless.
+ * 414, a method other than the route's (GET, or POST for the quorum changes) 405 with an {@code Allow} header; a
+ * request body is never read here. Handlers behind it may then assume a bounded URI. Immutable.
  */
 public final class RequestGuard extends Filter {
     /** Longest request URI (path and query) served; browsers and scrapers stay far below. */
     public static final int MAX_URI_CHARS = 8_192;
+    private final String method;
+
+    /** A guard for GET routes. */
+    public RequestGuard() {
+        this("GET");
+    }
+
+    /** A guard for routes served to {@code method} requests only. */
+    public RequestGuard(String method) {
+        this.method = method;
+    }
 
     @Override
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
@@ -21,9 +32,9 @@ public final class RequestGuard extends Filter {
             refuse(exchange, 414, "request URI longer than " + MAX_URI_CHARS + " characters");
             return;
         }
-        if (!exchange.getRequestMethod().equals("GET")) {
-            exchange.getResponseHeaders().set("Allow", "GET");
-            refuse(exchange, 405, "only GET is supported");
+        if (!exchange.getRequestMethod().equals(method)) {
+            exchange.getResponseHeaders().set("Allow", method);
+            refuse(exchange, 405, "only " + method + " is supported");
             return;
         }
         chain.doFilter(exchange);
@@ -42,6 +53,6 @@ public final class RequestGuard extends Filter {
 
     @Override
     public String description() {
-        return "refuses oversized URIs (414) and methods other than GET (405)";
+        return "refuses oversized URIs (414) and methods other than " + method + " (405)";
     }
 }

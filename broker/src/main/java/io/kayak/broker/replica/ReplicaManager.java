@@ -443,6 +443,11 @@ public final class ReplicaManager implements AutoCloseable {
         }
     }
 
+    /** The Raft detail of this node's replica of a partition, or empty while it is not hosted or not running here. */
+    public Optional<RaftGroupStatus> raftStatus(TopicPartition tp) {
+        return replica(tp).flatMap(this::division).map(d -> RaftGroupStatus.of(nodeId, d));
+    }
+
     /** Whether this node currently leads the partition's group. */
     public boolean isLeader(TopicPartition tp) {
         return replica(tp).flatMap(this::division).map(d -> d.getInfo().isLeader()).orElse(false);

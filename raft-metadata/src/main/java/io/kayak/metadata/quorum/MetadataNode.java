@@ -61,7 +61,12 @@ public final class MetadataNode implements AutoCloseable {
         return t;
     });
 
-    private MetadataNode(MetadataConfig config, RaftGroup group, MetadataStateMachine stateMachine, RaftServer server) {
+    /** A voter the leader heard from within this many election timeouts counts as live for {@link QuorumMembership}. */
+    private static final int LIVE_CONTACT_ELECTION_TIMEOUTS = 3;
+    private final QuorumMembership membership;
+
+    private MetadataNode(MetadataConfig config, RaftGroup group, MetadataStateMachine stateMachine, RaftServer server)
+            throws IOException {
         this.config = config;
         this.group = group;
         this.stateMachine = stateMachine;
@@ -71,6 +76,8 @@ public final class MetadataNode implements AutoCloseable {
         org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(adminProps, ms(ADMIN_REQUEST_TIMEOUT_MS));
         this.adminClient = org.apache.ratis.client.RaftClient.newBuilder().setRaftGroup(group).setProperties(adminProps)
                 .setRetryPolicy(org.apache.ratis.retry.RetryPolicies.noRetry()).build();
+        this.membership = new QuorumMembership(this, server.getDivision(GROUP_ID),
+                LIVE_CONTACT_ELECTION_TIMEOUTS * config.electionTimeoutMaxMs(), System::nanoTime);
     }
 
     public static MetadataNode start(MetadataConfig config) throws IOException {
@@ -110,9 +117,15 @@ public final class MetadataNode implements AutoCloseable {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
-        MetadataNode node = new MetadataNode(config, voterGroup, sm, server);
+        MetadataNode node;
+        try {
+            node = new MetadataNode(config, voterGroup, sm, server);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
         sm.snapshotEveryBytes(config.snapshotBytes(), node::requestSnapshot);
-        if (!config.isVoter()) {
+        if (!config.isVoter() && !node.inRecoveredConfiguration()) {
             try {
                 node.joinAsListener();
             } catch (IOException | RuntimeException e) {
@@ -155,6 +168,21 @@ public final class MetadataNode implements AutoCloseable {
         }
         throw new IOException("node " + config.nodeId() + " could not join the metadata quorum as a listener within "
                 + config.proposalTimeoutMs() + " ms", last);
+    }
+
+    /**
+     * Whether the configuration this node recovered from its metadata log already names it (as a listener it joined
+     * as earlier, or as a voter it was made since): then it must not ask to join again, which would demote a voter.
+     */
+    private boolean inRecoveredConfiguration() throws IOException {
+        org.apache.ratis.server.RaftConfiguration conf = server.getDivision(GROUP_ID).getRaftConf();
+        return conf.getLogEntryIndex() >= 0 && conf.getPeer(peerId(config.nodeId()),
+                org.apache.ratis.proto.RaftProtos.RaftPeerRole.FOLLOWER, org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER) != null;
+    }
+
+    /** Changes to the quorum's members and leader (the admin CLI's {@code quorum} commands). */
+    public QuorumMembership membership() {
+        return membership;
     }
 
     /** Asks this node's own server for a snapshot, off the caller's thread (the state machine's apply thread). */
@@ -245,22 +273,31 @@ public final class MetadataNode implements AutoCloseable {
         long leaderLast = lastLogIndex(leaderInfo);
         long commit = leaderInfo.getLogInfoProto().hasCommitted() ? leaderInfo.getLogInfoProto().getCommitted().getIndex() : -1;
         List<QuorumStatus.VoterStatus> voters = new ArrayList<>();
-        for (Voter v : config.voters()) {
-            boolean isLeader = v.nodeId() == leader;
+        // The members of the latest configuration, which changes (quorum add-voter, remove-voter) override the configured voters.
+        adminClient.getClientRpc().addRaftPeers(QuorumMembership.members(server.getDivision(GROUP_ID).getRaftConf()));
+        List<Integer> listeners = membership.listeners();
+        for (int id : concat(membership.voters(), listeners)) {
+            boolean isLeader = id == leader;
             long last = isLeader ? leaderLast : -1;
             if (!isLeader) {
                 try {
-                    last = lastLogIndex(adminClient.getGroupManagementApi(peerId(v.nodeId())).info(GROUP_ID));
+                    last = lastLogIndex(adminClient.getGroupManagementApi(peerId(id)).info(GROUP_ID));
                 } catch (IOException | RuntimeException e) {
-                    last = -1; // unreachable voter (gRPC reports some failures unchecked)
+                    last = -1; // unreachable member (gRPC reports some failures unchecked)
                 }
             }
-            voters.add(new QuorumStatus.VoterStatus(v.nodeId(), isLeader ? "leader" : "follower", last,
+            voters.add(new QuorumStatus.VoterStatus(id, isLeader ? "leader" : listeners.contains(id) ? "listener" : "follower", last,
                     last < 0 ? -1 : Math.max(0, leaderLast - last),
-                    isLeader ? 0 : contactByPeer.getOrDefault(Integer.toString(v.nodeId()), -1L)));
+                    isLeader ? 0 : contactByPeer.getOrDefault(Integer.toString(id), -1L)));
         }
         long term = role.hasLeaderInfo() ? role.getLeaderInfo().getTerm() : server.getDivision(GROUP_ID).getInfo().getCurrentTerm();
         return new QuorumStatus(leader, term, commit, stateMachine.image().appliedIndex(), voters);
+    }
+
+    private static List<Integer> concat(List<Integer> a, List<Integer> b) {
+        List<Integer> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private static long lastLogIndex(GroupInfoReply info) {

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The quorum as its leader sees it, for {@code quorum describe}: like kafka-metadata-quorum's
- * describe --status and --replication in one view.
+ * describe --status and --replication in one view. The members are those of the latest Raft configuration: the
+ * voters (role {@code leader} or {@code follower}), then the non-voting listeners (role {@code listener}).
  *
  * @param leaderId -1 when no leader is known
  */

@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code /api/local}: this node's own part ({@link LocalStatus}).</li>
  * </ul>
  * The cluster-wide views read the metadata image here and ask every unfenced broker for its {@code /api/local}
- * (at its registered {@link KayakServer#HTTP_LISTENER} endpoint, in parallel, at most {@link #PEER_TIMEOUT_MS}
+ * (at its registered {@link io.kayak.broker.http.AdminEndpoints#HTTP_LISTENER} endpoint, in parallel, at most {@link #PEER_TIMEOUT_MS}
  * each): offsets and sizes live with the replicas, lag with the leaders, live group state with the coordinators. A
  * node that does not answer is listed as unreachable and its part is missing, never waited for longer.
  *
@@ -284,7 +284,7 @@ public final class ConsoleApi implements HttpHandler, AutoCloseable {
             if (b.fenced() || b.nodeId() == node.nodeId()) {
                 continue;
             }
-            b.endpoints().stream().filter(e -> e.listener().equals(KayakServer.HTTP_LISTENER)).findFirst()
+            b.endpoints().stream().filter(e -> e.listener().equals(io.kayak.broker.http.AdminEndpoints.HTTP_LISTENER)).findFirst()
                     .ifPresent(e -> asked.put(b.nodeId(), ask(e)));
         }
         Map<Integer, Map<String, Object>> out = new HashMap<>();
