@@ -358,11 +358,6 @@ public final class KayakServer implements AutoCloseable {
         return consumerLag;
     }
 
-    /** The HTTP port, or -1 when {@code kayak.http.port} is off. */
-    public int httpPort() {
-        return http == null ? -1 : http.port();
-    }
-
     /**
      * A failure probe for tests: stops the node the way {@code kill -9} would as far as its disks can tell.
      * The logs are released without flushing or recording state, then everything else is closed.

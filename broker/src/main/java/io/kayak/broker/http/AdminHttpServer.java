@@ -73,13 +73,13 @@ public final class AdminHttpServer implements AutoCloseable {
     /** As {@link #route(String, boolean, HttpHandler)}, for requests of {@code method} only (others are 405). */
     public void route(String path, boolean prefix, String method, HttpHandler handler) {
         HttpContext context = server.createContext(path, exchange -> {
-            try (exchange) {
-                if (!prefix && !exchange.getRequestURI().getPath().equals(path)) {
+            if (!prefix && !exchange.getRequestURI().getPath().equals(path)) {
+                try (exchange) {
                     reply(exchange, 404, "{\"error\":" + quote("no such endpoint: " + exchange.getRequestURI().getPath()) + "}");
-                    return;
                 }
-                handler.handle(exchange);
+                return;
             }
+            handler.handle(exchange); // the handler answers and closes, possibly later from a thread of its own
         });
         context.getFilters().add(new RequestGuard(method));
     }
