@@ -42,6 +42,7 @@ public final class KayakAdmin implements Runnable {
 
     private static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new KayakAdmin());
+        cl.setDefaultValueProvider(new EnvironmentDefaults(System::getenv));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + (e instanceof CommandFailedException || e.getMessage() != null
                     ? e.getMessage() : e.getClass().getName()));

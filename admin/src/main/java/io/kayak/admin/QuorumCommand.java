@@ -23,10 +23,10 @@ final class QuorumCommand {
 
     @Command(name = "describe", mixinStandardHelpOptions = true,
             description = "Cluster id, leader, term, commit index, and per voter its last log index, lag and last contact.",
-            footer = {"", "Examples:", "  kayak-admin.sh quorum describe", "  kayak-admin.sh quorum describe --http-server 127.0.0.1:8082 --json"})
+            footer = {"", "Examples:", "  kayak-admin.sh quorum describe", "  kayak-admin.sh quorum describe --http-server 127.0.0.1:8082,127.0.0.1:8083 --json"})
     static final class Describe implements Callable<Integer> {
-        @Option(names = "--http-server", defaultValue = "127.0.0.1:8081",
-                description = "host:port of any node's kayak.http.port (default: ${DEFAULT-VALUE})")
+        @Option(names = "--http-server", defaultValue = "127.0.0.1:8081", paramLabel = "HOST:PORT[,HOST:PORT...]",
+                description = "kayak.http.port of any node(s), asked in turn until one answers (default: ${DEFAULT-VALUE})")
         String httpServer;
 
         @Option(names = "--json", description = "print the raw JSON")
@@ -35,21 +35,26 @@ final class QuorumCommand {
         @Override
         public Integer call() throws Exception {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            HttpResponse<String> r;
-            try {
-                r = http.send(HttpRequest.newBuilder(URI.create("http://" + httpServer + "/admin/quorum"))
-                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            } catch (java.io.IOException e) {
-                System.err.println("error: cannot reach a Kayak node at " + httpServer + " (" + e
-                        + "); is it running, and is --http-server its kayak.http.port?");
-                return 1;
+            List<String> failures = new ArrayList<>();
+            for (String server : httpServer.split(",")) {
+                HttpResponse<String> r;
+                try {
+                    r = http.send(HttpRequest.newBuilder(URI.create("http://" + server.trim() + "/admin/quorum"))
+                            .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                } catch (java.io.IOException e) {
+                    failures.add("cannot reach a Kayak node at " + server.trim() + " (" + e + ")");
+                    continue;
+                }
+                if (r.statusCode() != 200) {
+                    failures.add(server.trim() + " answered " + r.statusCode() + ": " + r.body());
+                    continue;
+                }
+                System.out.println(json ? r.body() : table(r.body()));
+                return 0;
             }
-            if (r.statusCode() != 200) {
-                System.err.println("error: " + httpServer + " answered " + r.statusCode() + ": " + r.body());
-                return 1;
-            }
-            System.out.println(json ? r.body() : table(r.body()));
-            return 0;
+            System.err.println("error: " + String.join("; ", failures)
+                    + "; is a node running, and is --http-server its kayak.http.port?");
+            return 1;
         }
     }
 
