@@ -70,6 +70,9 @@ final class BashSession implements AutoCloseable {
             if (!bash.isAlive()) {
                 throw new AssertionError("the shell exited during [" + name + "]: " + read(dir.resolve("bash.log")));
             }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new AssertionError("interrupted while [" + name + "] ran (test timeout?); its output:\n" + read(out));
+            }
             if (System.nanoTime() > deadline) {
                 throw new DeadlineExceeded("[" + name + "] did not finish within " + timeout.toSeconds() + " s; its output:\n"
                         + read(out));
