@@ -66,7 +66,15 @@ class ReadmeWalkthroughIT {
     private final Path home = Path.of(System.getProperty("kayak.home", "..")).toAbsolutePath().normalize();
     private Path copy;
     private BashSession shell;
+    /** README port to the free port the copy's conf/ uses instead. */
     private final Map<Integer, Integer> ports = new HashMap<>();
+    private Map<String, String> steps;
+    /** Node id to PID, as the first start left them. */
+    private Map<Integer, Long> pids;
+    /** The node killed: the quorum's leader when find-leaders ran. */
+    private int victim;
+    /** Record numbers as the group printed them, both consume steps together. */
+    private final List<Integer> consumed = new ArrayList<>();
 
     @AfterEach
     void stopEverything() throws Exception {
@@ -76,18 +84,19 @@ class ReadmeWalkthroughIT {
         if (copy == null) {
             return;
         }
+        // Only processes of this copy: a PID file of a node killed earlier may name a PID reused since.
+        String mine = copy.toString();
+        Predicate<ProcessHandle> ours = p -> p.info().commandLine().map(c -> c.contains(mine)).orElse(false);
         List<ProcessHandle> left = new ArrayList<>();
         try (var files = Files.list(copy.resolve("logs"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
-                ProcessHandle.of(Long.parseLong(Files.readString(f).trim())).ifPresent(left::add);
+                ProcessHandle.of(Long.parseLong(Files.readString(f).trim())).filter(ours).ifPresent(left::add);
             }
         } catch (java.nio.file.NoSuchFileException e) {
             // no node was started
         }
         // A node whose PID file was lost (a failure between its start and the file) is still found by its config path.
-        String mine = copy.toString();
-        ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(mine)).orElse(false))
-                .forEach(left::add);
+        ProcessHandle.allProcesses().filter(ours).forEach(left::add);
         left.forEach(ProcessHandle::destroyForcibly);
         for (ProcessHandle p : left) {
             p.onExit().get(30, TimeUnit.SECONDS);
@@ -97,111 +106,126 @@ class ReadmeWalkthroughIT {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void theReadmeQuickstartAndFailOverWalkthroughRunAsWritten() throws Exception {
-        Map<String, String> steps = readmeSteps();
+        steps = readmeSteps();
         assertEquals(STEPS, List.copyOf(steps.keySet()), "the README's steps (<!-- step: NAME --> before a ```sh block)");
         makeCopy();
         shell = new BashSession(copy, tmp.resolve("steps"),
                 List.of("KAYAK_BOOTSTRAP_SERVER", "KAYAK_HTTP_SERVER", "KAYAK_CONF_DIR", "KAYAK_LOG_DIR", "KAYAK_HOME"),
                 Map.of("KAYAK_HEAP_OPTS", "-Xms64m -Xmx256m"));
         try {
-            walkThrough(steps);
+            startTwice();
+            topicGroupAndLag();
+            killTheQuorumLeader();
+            carryOnWithoutIt();
+            restartIt();
+            verifyAndStop();
         } catch (Throwable t) {
             t.addSuppressed(new AssertionError("node logs:\n" + nodeLogTails()));
             throw t;
         }
     }
 
-    private void walkThrough(Map<String, String> steps) throws Exception {
+    /** The first command starts the cluster and prints what the issue asks; run again, it reports the running one. */
+    private void startTwice() throws Exception {
         String bootstrap = IntStream.of(9092, 9093, 9094).mapToObj(p -> "127.0.0.1:" + ports.get(p)).collect(Collectors.joining(","));
-
-        BashSession.Result start = run(steps, "start", Duration.ofMinutes(3));
+        BashSession.Result start = run("start", Duration.ofMinutes(3));
         assertEquals(0, start.exit(), start::toString);
         assertTrue(start.output().contains("is up") && start.output().contains("Kafka bootstrap servers: " + bootstrap + "\n")
                 && start.output().contains("Next, try:"), start::toString);
         assertEquals(3, count(start.output(), "(?m)^node \\d started \\(PID \\d+\\)"), start::toString);
-        Map<Integer, Long> pids = pids();
-        BashSession.Result again = run(steps, "start", Duration.ofMinutes(2));
+        pids = pids();
+        BashSession.Result again = run("start", Duration.ofMinutes(2));
         assertEquals(0, again.exit(), again::toString);
         assertTrue(again.output().contains("is already running") && again.output().contains("Kafka bootstrap servers: " + bootstrap)
                 && !again.output().contains("started (PID"), "run twice, it reports the running cluster: " + again);
         assertEquals(pids, pids(), "the second start left the nodes alone");
 
-        BashSession.Result env = run(steps, "env", Duration.ofSeconds(30));
+        BashSession.Result env = run("env", Duration.ofSeconds(30));
         assertEquals(0, env.exit(), env::toString);
         assertEquals(bootstrap + "\n", shell.run("probe", "echo \"$KAYAK_BOOTSTRAP_SERVER\"", Duration.ofSeconds(10)).output());
+    }
 
-        BashSession.Result create = run(steps, "create-topic", Duration.ofMinutes(2));
+    private void topicGroupAndLag() throws Exception {
+        BashSession.Result create = run("create-topic", Duration.ofMinutes(2));
         assertEquals(0, create.exit(), create::toString);
         assertTrue(create.output().contains("Created topic orders (3 partitions, replication factor 3"), create::toString);
         assertEquals(PARTITIONS, partitionRows(create.output()).size(), create::toString);
 
-        BashSession.Result first = run(steps, "produce-consume", Duration.ofMinutes(2));
+        BashSession.Result first = run("produce-consume", Duration.ofMinutes(2));
         assertEquals(0, first.exit(), first::toString);
         assertTrue(first.output().contains("Produced 30 record(s) to orders."), first::toString);
-        List<Integer> consumed = new ArrayList<>(records(first.output()));
+        consumed.addAll(records(first.output()));
         assertEquals(range(1, 30), new TreeSet<>(consumed), first::toString);
+        assertInOrderPerPartition(consumed);
 
-        BashSession.Result lag = run(steps, "lag", Duration.ofMinutes(1));
+        BashSession.Result lag = run("lag", Duration.ofMinutes(1));
         assertEquals(0, lag.exit(), lag::toString);
         assertTrue(lag.output().contains("Produced 30 record(s) to orders.")
                 && lag.output().contains("Group: billing") && lag.output().contains("TotalLag: 30"), lag::toString);
+    }
 
-        BashSession.Result found = run(steps, "find-leaders", Duration.ofMinutes(1));
+    /** find-leaders names the quorum's leader; kill -9 takes it down; new leaders show within seconds. */
+    private void killTheQuorumLeader() throws Exception {
+        BashSession.Result found = run("find-leaders", Duration.ofMinutes(1));
         assertEquals(0, found.exit(), found::toString);
         assertTrue(found.output().matches("(?s).*partition 0 is led by node [123]\n.*"), found::toString);
         Matcher quorumLeader = Pattern.compile("the metadata quorum is led by node ([123])\n").matcher(found.output());
         assertTrue(quorumLeader.find(), found::toString);
-        int victim = Integer.parseInt(quorumLeader.group(1));
+        victim = Integer.parseInt(quorumLeader.group(1));
 
-        BashSession.Result kill = run(steps, "kill", Duration.ofSeconds(30));
+        BashSession.Result kill = run("kill", Duration.ofSeconds(30));
         assertEquals(0, kill.exit(), kill::toString);
         ProcessHandle killed = ProcessHandle.of(pids.get(victim)).orElse(null);
         if (killed != null) {
             killed.onExit().get(10, TimeUnit.SECONDS); // kill -9 took: the process is gone
         }
         long killedAt = System.nanoTime();
-
-        runUntil(steps, "new-leaders", Duration.ofSeconds(90), r -> {
+        runUntil("new-leaders", Duration.ofSeconds(90), r -> {
             Matcher l = Pattern.compile("leaderId:\\s+(\\d+)").matcher(r.output());
             List<String[]> rows = partitionRows(r.output());
-            return l.find() && Integer.parseInt(l.group(1)) != victim && voterLag(r.output(), victim) == -1
+            return l.find() && Integer.parseInt(l.group(1)) != victim && Integer.valueOf(-1).equals(voterLag(r.output(), victim))
                     && rows.size() == PARTITIONS && rows.stream().allMatch(p -> !p[1].equals("-") && Integer.parseInt(p[1]) != victim);
         });
         System.out.printf("new quorum and partition leaders shown %d ms after kill -9 of node %d%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt), victim);
+    }
 
-        BashSession.Result degraded = run(steps, "produce-consume-degraded", Duration.ofMinutes(2));
+    /** With the node down the group reads the rest, each record once; then the leaders drop it from their ISR. */
+    private void carryOnWithoutIt() throws Exception {
+        BashSession.Result degraded = run("produce-consume-degraded", Duration.ofMinutes(2));
         assertEquals(0, degraded.exit(), degraded::toString);
         assertTrue(degraded.output().contains("Produced 30 record(s) to orders."), degraded::toString);
         List<Integer> rest = records(degraded.output());
         assertEquals(range(31, 90), new TreeSet<>(rest), degraded::toString);
-        consumed.addAll(rest);
-        assertEquals(90, consumed.size(), "the group read each of the 90 records once: " + consumed);
-        assertEquals(range(1, 90), new TreeSet<>(consumed));
-        assertInOrderPerPartition(records(first.output()));
         assertInOrderPerPartition(rest);
+        consumed.addAll(rest);
+        assertEquals(90, consumed.size(), "the group read each of the 90 acknowledged records once: " + consumed);
+        assertEquals(range(1, 90), new TreeSet<>(consumed));
 
-        runUntil(steps, "under-replicated", Duration.ofSeconds(120), r -> {
+        runUntil("under-replicated", Duration.ofSeconds(120), r -> {
             List<String[]> rows = partitionRows(r.output());
             return rows.size() == PARTITIONS && rows.stream().allMatch(p -> ids(p[4]).size() == 2 && !ids(p[4]).contains(victim));
         });
+    }
 
-        BashSession.Result restart = run(steps, "restart", Duration.ofMinutes(1));
+    private void restartIt() throws Exception {
+        BashSession.Result restart = run("restart", Duration.ofMinutes(1));
         assertEquals(0, restart.exit(), restart::toString);
         assertTrue(restart.output().contains("node " + victim + " started (PID"), restart::toString);
-
-        runUntil(steps, "rejoined", Duration.ofSeconds(120), r -> {
+        runUntil("rejoined", Duration.ofSeconds(120), r -> {
             List<String[]> rows = partitionRows(r.output());
             return rows.size() == PARTITIONS && rows.stream().allMatch(p -> ids(p[4]).size() == 3)
-                    && voterLag(r.output(), victim) == 0;
+                    && Integer.valueOf(0).equals(voterLag(r.output(), victim));
         });
+    }
 
-        BashSession.Result verify = run(steps, "verify", Duration.ofMinutes(1));
+    private void verifyAndStop() throws Exception {
+        BashSession.Result verify = run("verify", Duration.ofMinutes(1));
         assertEquals(0, verify.exit(), verify::toString);
         assertTrue(verify.output().contains("TotalLag: 0"), verify::toString);
         assertTrue(verify.output().lines().anyMatch(l -> l.strip().equals("90")), "all 90 records in the topic: " + verify);
 
-        BashSession.Result stop = run(steps, "stop", Duration.ofMinutes(2));
+        BashSession.Result stop = run("stop", Duration.ofMinutes(2));
         assertEquals(0, stop.exit(), stop::toString);
         assertEquals(3, count(stop.output(), "(?m)^node-\\d stopped "), stop::toString);
         assertFalse(stop.output().contains("did not stop"), stop::toString);
@@ -263,19 +287,18 @@ class ReadmeWalkthroughIT {
         }
     }
 
-    private BashSession.Result run(Map<String, String> steps, String name, Duration timeout) throws IOException {
+    private BashSession.Result run(String name, Duration timeout) throws IOException {
         BashSession.Result r = shell.run(name, steps.get(name), timeout);
         System.out.printf("step %-26s exit %d in %6d ms%n", name, r.exit(), r.millis());
         return r;
     }
 
     /** Re-runs a step, as the README tells its reader to, until its output satisfies {@code done}. */
-    private BashSession.Result runUntil(Map<String, String> steps, String name, Duration timeout,
-                                        Predicate<BashSession.Result> done) throws IOException {
+    private BashSession.Result runUntil(String name, Duration timeout, Predicate<BashSession.Result> done) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         BashSession.Result last = null;
         while (System.nanoTime() < deadline) {
-            last = run(steps, name, Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0)).plusSeconds(30));
+            last = run(name, Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0)).plusSeconds(30));
             if (last.exit() == 0 && done.test(last)) {
                 return last;
             }
