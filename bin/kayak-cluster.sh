@@ -13,7 +13,7 @@
 # KAYAK_READY_TIMEOUT_S (default 120) bounds how long start waits for the cluster.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/kayak-env.sh"
-CONF_DIR="${KAYAK_CONF_DIR:-$KAYAK_HOME/conf}"
+CONF_DIR="$(cd "${KAYAK_CONF_DIR:-$KAYAK_HOME/conf}" && pwd -P)" # as kayak-server.sh passes it to the node
 NODES=(1 2 3)
 BIN="$(dirname "$0")" # bin/ as the user reached it, for the commands printed
 READY_TIMEOUT_S="${KAYAK_READY_TIMEOUT_S:-120}"
@@ -49,7 +49,7 @@ bootstrap_servers() { local n out=(); for n in "${NODES[@]}"; do out+=("$(kafka_
 http_servers() { local n out=(); for n in "${NODES[@]}"; do out+=("$(http_of "$n")"); done; joined "${out[@]}"; }
 
 pid_of() { local f="$KAYAK_LOG_DIR/node-$1.pid"; [ -f "$f" ] && cat "$f"; }
-running() { local pid; pid="$(pid_of "$1")" && kayak_alive "$pid"; }
+running() { local pid; pid="$(pid_of "$1")" && kayak_alive "$pid" "$(conf_of "$1")"; }
 
 # Fails start if a node it just started has exited, with the end of its log.
 check_started_alive() {
