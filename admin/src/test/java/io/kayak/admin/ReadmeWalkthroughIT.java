@@ -86,7 +86,8 @@ class ReadmeWalkthroughIT {
         }
         // Only processes of this copy: a PID file of a node killed earlier may name a PID reused since.
         String mine = copy.toString();
-        Predicate<ProcessHandle> ours = p -> p.info().commandLine().map(c -> c.contains(mine)).orElse(false);
+        String mineReal = copy.toRealPath().toString(); // the scripts resolve conf/ with pwd -P
+        Predicate<ProcessHandle> ours = p -> p.info().commandLine().map(c -> c.contains(mine) || c.contains(mineReal)).orElse(false);
         List<ProcessHandle> left = new ArrayList<>();
         try (var files = Files.list(copy.resolve("logs"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
