@@ -52,11 +52,14 @@ class ReadmeWalkthroughIT {
             "kill", "new-leaders", "produce-consume-degraded", "under-replicated", "restart", "rejoined", "verify", "stop");
     private static final Pattern STEP = Pattern.compile("<!-- step: ([\\w-]+) -->\\s*\\n```sh\\n(.*?)```", Pattern.DOTALL);
     private static final Pattern PORT = Pattern.compile("(127\\.0\\.0\\.1:|kayak\\.http\\.port=)(\\d+)");
-    /** A partition row of {@code topics describe}: partition, leader, epoch, replicas, ISR, log start, log end. */
+    /**
+     * A partition row of {@code topics describe}: partition, leader, epoch, replicas, ISR, log start, log end. The ISR
+     * cell is blank while a new partition has no leader yet.
+     */
     private static final Pattern PARTITION_ROW = Pattern.compile(
-            "^(\\d+)\\s+(\\d+|-)\\s+(\\d+|-)\\s+([\\d,]+)\\s+([\\d,]+|-)\\s+(\\d+|-)\\s+(\\d+|-)\\s*$", Pattern.MULTILINE);
+            "^(\\d+) +(\\d+|-) +(\\d+|-) +([\\d,]+) +([\\d,]*|-) +(\\d+|-) +(\\d+|-) *$", Pattern.MULTILINE);
     /** A voter row of {@code quorum describe}: node id, role, last log index, lag, last contact. */
-    private static final Pattern VOTER_ROW = Pattern.compile("^(\\d+)\\s+(\\w+)\\s+(-?\\d+)\\s+(-?\\d+)\\s+(-?\\d+)\\s*$",
+    private static final Pattern VOTER_ROW = Pattern.compile("^(\\d+) +(\\w+) +(-?\\d+) +(-?\\d+) +(-?\\d+) *$",
             Pattern.MULTILINE);
     private static final Pattern RECORD = Pattern.compile("^order-(\\d+)$", Pattern.MULTILINE);
     private static final int PARTITIONS = 3;
@@ -344,7 +347,7 @@ class ReadmeWalkthroughIT {
     }
 
     private static Set<Integer> ids(String csv) {
-        return csv.equals("-") ? Set.of() : java.util.Arrays.stream(csv.split(",")).map(Integer::parseInt).collect(Collectors.toSet());
+        return csv.isBlank() || csv.equals("-") ? Set.of() : java.util.Arrays.stream(csv.split(",")).map(Integer::parseInt).collect(Collectors.toSet());
     }
 
     private static List<Integer> records(String output) {
