@@ -23,11 +23,19 @@ kayak_prop() {
   sed -n "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*//p" "$1" | tail -1 | tr -d '\r'
 }
 
-# Whether PID $1 is a live process. A killed node can linger as a zombie (in containers whose PID 1 does not
-# reap orphans); kill -0 still succeeds on it, so the process state is checked too.
+# Whether PID $1 is a live Kayak node (with $2, the node of that properties file). A killed node can linger as a
+# zombie (in containers whose PID 1 does not reap orphans), on which kill -0 still succeeds; and once it is gone its
+# PID, still in the PID file, can be reused by any process or even be a thread of one (threads share the PID space),
+# which kill -0 accepts too. So, where /proc exists, the id must be a process (its Tgid), not a zombie, and run
+# KayakServer (on $2).
 kayak_alive() {
   kill -0 "$1" 2>/dev/null || return 1
-  local state
-  state="$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)"
-  [ "$state" != "Z" ]
+  [ -d /proc/self ] || return 0
+  local status cmdline
+  status="$(cat "/proc/$1/status" 2>/dev/null)" || return 1
+  grep -q "^Tgid:[[:space:]]*$1\$" <<< "$status" || return 1
+  if grep -q '^State:[[:space:]]*Z' <<< "$status"; then return 1; fi
+  cmdline="$(tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmdline" == *io.kayak.broker.KayakServer* ]] || return 1
+  [ -z "${2:-}" ] || [[ "$cmdline" == *" $2"* ]]
 }

@@ -10,7 +10,7 @@ if [ $# -ne 1 ] || [ ! -f "$1" ]; then
   echo "usage: $0 [-daemon] <server.properties>" >&2
   exit 2
 fi
-config="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+config="$(cd "$(dirname "$1")" && pwd -P)/$(basename "$1")"
 kayak_build_if_missing
 node="$(kayak_prop "$config" node.id)"
 [ -n "$node" ] || node="$(kayak_prop "$config" broker.id)"
@@ -19,7 +19,7 @@ cmd=(java $heap -XX:+UseG1GC -cp "$(kayak_classpath broker)" io.kayak.broker.Kay
 if [ "$daemon" = 1 ]; then
   mkdir -p "$KAYAK_LOG_DIR"
   pidfile="$KAYAK_LOG_DIR/node-$node.pid"
-  if [ -f "$pidfile" ] && kayak_alive "$(cat "$pidfile")"; then
+  if [ -f "$pidfile" ] && kayak_alive "$(cat "$pidfile")" "$config"; then
     echo "node $node is already running (PID $(cat "$pidfile"))" >&2
     exit 1
   fi

@@ -4,7 +4,7 @@ package io.kayak.admin;
  * A command that could not do what it was asked, with a message for the user that says why and what to do.
  * {@link KayakAdmin} prints it and exits with 1. The cause, if any, is the Kafka error behind it.
  */
-final class CommandFailedException extends RuntimeException {
+class CommandFailedException extends RuntimeException {
     CommandFailedException(String message) {
         super(message);
     }

@@ -30,8 +30,9 @@ final class HttpOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = "--http-server", defaultValue = "127.0.0.1:8081", paramLabel = "HOST:PORT",
-            description = "host:port of any node's HTTP admin port, kayak.http.port (default: ${DEFAULT-VALUE})")
+    @Option(names = "--http-server", defaultValue = "127.0.0.1:8081", paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "host:port of any node's HTTP admin port, kayak.http.port; with several, each is tried in turn"
+                    + " until one can be reached (default: ${DEFAULT-VALUE}, or $" + EnvironmentDefaults.HTTP_ENV + ")")
     String httpServer;
 
     @Option(names = "--json", description = "print the result as one line of JSON instead of a table")
@@ -60,16 +61,50 @@ final class HttpOptions {
         }
     }
 
-    /** {@code GET http://address/path} as JSON; a node that cannot be reached or answers an error fails the command. */
-    JsonNode get(String address, String pathAndQuery) {
-        return call(address, HttpRequest.newBuilder(uri(address, pathAndQuery)).GET()
-                .timeout(Duration.ofMillis(REQUEST_TIMEOUT_MS)).build());
+    /**
+     * {@code GET http://address/path} as JSON; a node that answers an error fails the command. {@code addresses} may
+     * list several nodes (comma-separated): one that cannot be reached is skipped for the next.
+     */
+    JsonNode get(String addresses, String pathAndQuery) {
+        return firstReachable(addresses, address -> HttpRequest.newBuilder(uri(address, pathAndQuery)).GET()
+                .timeout(Duration.ofMillis(REQUEST_TIMEOUT_MS)).build(), false);
     }
 
-    /** {@code POST http://address/path} with an empty body, answered within {@code timeout}. */
-    JsonNode post(String address, String pathAndQuery, Duration timeout) {
-        return call(address, HttpRequest.newBuilder(uri(address, pathAndQuery)).POST(HttpRequest.BodyPublishers.noBody())
-                .timeout(timeout).build());
+    /**
+     * {@code POST http://address/path} with an empty body, answered within {@code timeout}. Of several addresses, the
+     * next is tried only when a connection could not even be opened, so a change is never sent twice.
+     */
+    JsonNode post(String addresses, String pathAndQuery, Duration timeout) {
+        return firstReachable(addresses, address -> HttpRequest.newBuilder(uri(address, pathAndQuery))
+                .POST(HttpRequest.BodyPublishers.noBody()).timeout(timeout).build(), true);
+    }
+
+    private JsonNode firstReachable(String addresses, java.util.function.Function<String, HttpRequest> request,
+                                    boolean onlyRefusedConnections) {
+        String[] list = addresses.split(",");
+        CommandFailedException last = null;
+        for (String a : list) {
+            String address = a.trim();
+            try {
+                return call(address, request.apply(address));
+            } catch (Unreachable e) {
+                boolean retry = !onlyRefusedConnections || e.getCause() instanceof java.net.ConnectException;
+                if (!retry || list.length == 1) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw new CommandFailedException("no node of " + addresses + " could be reached; last: " + last.getMessage(), last);
+    }
+
+    /** A node whose HTTP port could not be reached at all. */
+    private static final class Unreachable extends CommandFailedException {
+        private static final long serialVersionUID = 1L;
+
+        Unreachable(String message, IOException cause) {
+            super(message, cause);
+        }
     }
 
     static String encode(String value) {
@@ -92,7 +127,7 @@ final class HttpOptions {
         try {
             r = client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new CommandFailedException("cannot reach a Kayak node's HTTP admin port at " + address + " (" + e
+            throw new Unreachable("cannot reach a Kayak node's HTTP admin port at " + address + " (" + e
                     + "); is the node running, and is " + address + " its kayak.http.port?", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
  * {@code bin/kayak-admin.sh}: the admin CLI. Exit codes: 0 done, 1 failed (the message on stderr says why and what
  * to do), 2 usage error. {@code topics}, {@code groups} and {@code cluster} talk the Kafka protocol (kafka-clients'
  * Admin API) and {@code produce} and {@code consume} use its producer and consumer (docs/ARCHITECTURE.md section 8
- * lists the APIs); {@code quorum} reads a node's HTTP admin port; {@code storage} works on local files.
+ * lists the APIs); {@code quorum} reads a node's HTTP admin port; {@code storage} works on local files. The
+ * connection options default to the environment's {@code KAYAK_BOOTSTRAP_SERVER} and {@code KAYAK_HTTP_SERVER}
+ * ({@link EnvironmentDefaults}).
  */
 @Command(name = "kayak-admin.sh", mixinStandardHelpOptions = true,
         description = "Administer a Kayak cluster.",
@@ -42,6 +44,7 @@ public final class KayakAdmin implements Runnable {
 
     private static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new KayakAdmin());
+        cl.setDefaultValueProvider(new EnvironmentDefaults(System::getenv));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + (e instanceof CommandFailedException || e.getMessage() != null
                     ? e.getMessage() : e.getClass().getName()));

@@ -27,7 +27,7 @@ final class QuorumCommand {
 
     @Command(name = "describe", mixinStandardHelpOptions = true,
             description = "Cluster id, leader, term, commit index, and per voter its last log index, lag and last contact.",
-            footer = {"", "Examples:", "  kayak-admin.sh quorum describe", "  kayak-admin.sh quorum describe --http-server 127.0.0.1:8082 --json"})
+            footer = {"", "Examples:", "  kayak-admin.sh quorum describe", "  kayak-admin.sh quorum describe --http-server 127.0.0.1:8082,127.0.0.1:8083 --json"})
     static final class Describe implements Callable<Integer> {
         @Mixin
         HttpOptions http;

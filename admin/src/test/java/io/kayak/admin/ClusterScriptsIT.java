@@ -42,9 +42,14 @@ class ClusterScriptsIT {
     @AfterEach
     void stopEverything() throws Exception {
         script("bin/kayak-cluster.sh", "stop");
+        String dir = tmp.toString();
+        String realDir = tmp.toRealPath().toString();
         try (var pids = Files.list(tmp.resolve("logs"))) {
             for (Path f : pids.filter(p -> p.toString().endsWith(".pid")).toList()) {
-                ProcessHandle.of(Long.parseLong(Files.readString(f).trim())).ifPresent(ProcessHandle::destroyForcibly);
+                // A PID file of a node killed earlier may name an id reused since, by another process or its thread.
+                ProcessHandle.of(Long.parseLong(Files.readString(f).trim()))
+                        .filter(h -> h.info().commandLine().map(c -> c.contains(dir) || c.contains(realDir)).orElse(false))
+                        .ifPresent(ProcessHandle::destroyForcibly);
             }
         } catch (java.nio.file.NoSuchFileException e) {
             // nothing was started
