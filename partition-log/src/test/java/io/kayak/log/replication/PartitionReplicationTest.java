@@ -2,7 +2,6 @@ package io.kayak.log.replication;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -365,7 +364,9 @@ class PartitionReplicationTest {
         assertTrue(before > 0);
         assertArrayEquals(bytes(replicas.get(leader()).log()), bytes(replicas.get(down).log()),
                 "the installed log is the leader's, byte for byte");
-        assertFalse(java.nio.file.Files.exists(replicas.get(down).log().dir().resolve(LogInstall.READY)));
+        // The install appends the batches before it records the state and deletes its ready file: wait for the end.
+        java.nio.file.Path ready = replicas.get(down).log().dir().resolve(LogInstall.READY);
+        await("the install's ready file deleted", () -> !java.nio.file.Files.exists(ready));
 
         // Again, with the leader's log start beyond everything the follower has: it restarts its log there.
         replicas.remove(down).close();
