@@ -360,8 +360,8 @@ public final class ConsoleAdminActions implements HttpHandler, AutoCloseable {
         if (address.isEmpty()) {
             throw new ActionException(503, "node " + target + ", the coordinator of " + what + ", serves no HTTP port");
         }
-        URI uri = URI.create("http://" + address.get() + exchange.getRequestURI().getRawPath() + "?"
-                + exchange.getRequestURI().getRawQuery());
+        String query = exchange.getRequestURI().getRawQuery();
+        URI uri = URI.create("http://" + address.get() + exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query));
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(ACTION_TIMEOUT_MS))
                 .header(FORWARDED_HEADER, String.valueOf(node.nodeId())).POST(HttpRequest.BodyPublishers.noBody()).build();
         try {

@@ -34,7 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The web console's JSON views, all {@code GET} and read-only (the actions are {@link ConsoleAdminActions}'):
+ * The web console's JSON views, all {@code GET} and read-only (the admin actions are {@link ConsoleAdminActions}):
  * <ul>
  *   <li>{@code /api/cluster}: brokers (alive or fenced), the metadata quorum (leader, term, voters and their lag) and
  *       every node's traffic counters (the console draws throughput from their differences);</li>
