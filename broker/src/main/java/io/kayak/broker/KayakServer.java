@@ -7,6 +7,7 @@ import io.kayak.broker.http.MetricsHandler;
 import io.kayak.broker.http.PartitionsEndpoint;
 import io.kayak.broker.http.QuorumChangeEndpoint;
 import io.kayak.broker.http.ReadinessHandler;
+import io.kayak.broker.http.console.ConsoleAdminActions;
 import io.kayak.broker.http.console.ConsoleApi;
 import io.kayak.broker.http.console.ConsoleHandler;
 import io.kayak.broker.http.console.NodeSources;
@@ -91,6 +92,7 @@ public final class KayakServer implements AutoCloseable {
     private LeadershipPublisher publisher;
     private ReplicatedPartitionService partitionService;
     private TopicAdmin topicAdmin;
+    private KafkaTopicService topicService;
     private GroupCoordinator groups;
     private NodeMetrics nodeMetrics;
     private ConsumerLag consumerLag;
@@ -175,7 +177,7 @@ public final class KayakServer implements AutoCloseable {
         closeables.push(fetchWaits::shutdownNow);
         ProducerIdBlocks producerIds = new ProducerIdBlocks(config.nodeId(), r -> metadata.client().propose(r));
         closeables.push(producerIds);
-        KafkaTopicService topicService = new KafkaTopicService(topicAdmin, metadata::image, config);
+        topicService = new KafkaTopicService(topicAdmin, metadata::image, config);
         closeables.push(topicService);
         groups = new GroupCoordinator(config.nodeId(), config.groupConfig(), metadata::image,
                 this::recordGroupChange, clock::millis, metricRegistry);
@@ -217,10 +219,14 @@ public final class KayakServer implements AutoCloseable {
         closeables.push(lagMetrics);
         if (http != null) {
             http.route("/metrics", false, new MetricsHandler(nodeMetrics));
-            ConsoleApi api = new ConsoleApi(new NodeSources(clusterId, config.nodeId(), metadata, () -> replicaManager,
-                    partitionService, groups, consumerLag, metricRegistry, obs.consoleAdminEnable()));
+            NodeSources sources = new NodeSources(clusterId, config.nodeId(), metadata, () -> replicaManager,
+                    partitionService, groups, topicService, consumerLag, metricRegistry, obs.consoleAdminEnable());
+            ConsoleApi api = new ConsoleApi(sources);
             closeables.push(api);
             http.route("/api/", true, api);
+            ConsoleAdminActions actions = new ConsoleAdminActions(sources, api);
+            closeables.push(actions);
+            http.route(ConsoleAdminActions.PATH, true, "POST", actions);
             http.route("/console", true, new ConsoleHandler());
         }
     }

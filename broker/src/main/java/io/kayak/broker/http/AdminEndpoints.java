@@ -35,7 +35,7 @@ public final class AdminEndpoints {
     }
 
     /** The decoded query parameters of a request; the last value wins for a repeated name. */
-    static Map<String, String> query(HttpExchange exchange) {
+    public static Map<String, String> query(HttpExchange exchange) {
         Map<String, String> out = new HashMap<>();
         String raw = exchange.getRequestURI().getRawQuery();
         if (raw == null || raw.isEmpty()) {

@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What every request to the node's HTTP port passes first: a request URI over {@link #MAX_URI_CHARS} is answered
- * 414, a method other than the route's (GET, or POST for the quorum changes) 405 with an {@code Allow} header; a
+ * 414, a method other than the route's (GET, or POST for the quorum changes and the
+ * console's admin actions) 405 with an {@code Allow} header; a
  * request body is never read here. Handlers behind it may then assume a bounded URI. Immutable.
  */
 public final class RequestGuard extends Filter {

@@ -11,8 +11,8 @@ import java.util.Set;
  * @param jmxEnable          publish the registry on the platform MBean server
  * @param ratisMetrics       which Raft groups' own Ratis metrics the registry bridges in
  * @param lagIntervalMs      how often the consumer lag gauges are recomputed
- * @param consoleAdminEnable whether the web console may change anything; it has no actions yet, so it is read-only
- *                           either way (the key is reserved so enabling actions later is an explicit choice)
+ * @param consoleAdminEnable whether the web console may change anything: its admin actions
+ *                           ({@link io.kayak.broker.http.console.ConsoleAdminActions}) answer 403 unless true
  */
 public record ObservabilityConfig(boolean jmxEnable, RatisMetrics ratisMetrics, long lagIntervalMs, boolean consoleAdminEnable) {
     public static final String JMX_ENABLE = "kayak.jmx.enable";

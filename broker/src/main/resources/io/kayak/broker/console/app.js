@@ -1,5 +1,6 @@
 // Kayak web console: reads the node's JSON endpoints (/api/cluster, /api/topics, /api/groups) and redraws.
-// Plain JavaScript, no build step, nothing but GET requests (the console is read-only).
+// Plain JavaScript, no build step. Read-only unless /api/cluster says the node enables admin actions
+// (kayak.console.admin.enable=true): only then are admin controls drawn, each a POST to /api/admin/...
 "use strict";
 
 const REFRESH_MS = 2000;
@@ -7,6 +8,7 @@ const HISTORY = 60;
 const history = { in: [], out: [], produce: [] };
 let previous = null;
 let timer = null;
+let adminEnabled = false;
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -39,8 +41,10 @@ function renderCluster(c) {
   document.getElementById("cluster-id").textContent = "cluster " + c.clusterId;
   document.getElementById("served-by").textContent = c.servedBy;
   const mode = document.getElementById("mode");
-  mode.textContent = c.consoleAdminEnabled ? "admin enabled (no actions yet)" : "read-only";
-  mode.className = c.consoleAdminEnabled ? "badge admin" : "badge";
+  adminEnabled = c.consoleAdminEnabled === true;
+  mode.textContent = adminEnabled ? "admin actions enabled" : "read-only";
+  mode.className = adminEnabled ? "badge admin" : "badge";
+  renderAdminPanel();
   const q = c.quorum || {};
   document.getElementById("leader-id").textContent = q.leaderId === undefined || q.leaderId < 0 ? "none" : q.leaderId;
   document.getElementById("term").textContent = q.term === undefined ? "?" : q.term;
@@ -103,6 +107,10 @@ function spark(svgId, labelId, values, format) {
 function renderTopics(topics) {
   const tbody = document.getElementById("topics");
   tbody.replaceChildren();
+  const head = document.getElementById("topics-head");
+  const actionsHead = document.getElementById("topic-actions-head");
+  if (adminEnabled && !actionsHead) head.append(el("th", { id: "topic-actions-head", class: "admin-control" }, "actions"));
+  if (!adminEnabled && actionsHead) actionsHead.remove();
   for (const t of topics) {
     for (const p of t.partitions) {
       const underReplicated = p.isr.length < p.replicas.length;
@@ -114,10 +122,11 @@ function renderTopics(topics) {
         cell(p.isr.join(","), { class: underReplicated ? "isr lagging" : "isr" }),
         cell(p.logStartOffset, { class: "log-start" }),
         cell(p.logEndOffset, { class: "log-end" }),
-        cell(bytes(p.sizeBytes), { class: "size" })));
+        cell(bytes(p.sizeBytes), { class: "size" }),
+        ...(adminEnabled ? [p.partition === 0 ? topicActions(t.name) : el("td", {})] : [])));
     }
   }
-  if (!topics.length) tbody.append(el("tr", {}, el("td", { colspan: 9, class: "muted" }, "no topics")));
+  if (!topics.length) tbody.append(el("tr", {}, el("td", { colspan: adminEnabled ? 10 : 9, class: "muted" }, "no topics")));
 }
 
 function renderGroups(groups) {
@@ -128,6 +137,7 @@ function renderGroups(groups) {
     const box = el("div", { class: "group", "data-group": g.groupId });
     box.append(el("h3", {}, g.groupId + " — " + g.state + ", " + g.members.length + " member(s), coordinator node "
       + g.coordinator + ", lag " + g.lagRecords + " record(s)"));
+    if (adminEnabled) box.append(groupActions(g));
     const table = el("table", {});
     table.append(el("thead", {}, el("tr", {}, ...["topic", "partition", "committed", "log end", "lag (records)",
       "lag (s)", "owner"].map(h => el("th", {}, h)))));
@@ -145,6 +155,77 @@ function renderGroups(groups) {
     box.append(table);
     root.append(box);
   }
+}
+
+// ---- admin actions (drawn only when the node enables them) ----
+
+function button(label, onClick, attrs) {
+  const b = el("button", Object.assign({ type: "button", class: "admin-control" }, attrs || {}), label);
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function topicActions(topic) {
+  const q = "?topic=" + encodeURIComponent(topic);
+  return el("td", { class: "admin-control" },
+    button("elect preferred leaders", () => act("/api/admin/partitions/elect-preferred" + q, null), { "data-action": "elect" }),
+    " ",
+    button("delete", () => act("/api/admin/topics/delete?name=" + encodeURIComponent(topic),
+      "Delete topic " + topic + " and all its records?"), { "data-action": "delete", class: "admin-control danger" }));
+}
+
+function groupActions(g) {
+  const box = el("div", { class: "admin-control group-actions" });
+  const members = g.members.length;
+  for (const to of ["earliest", "latest"]) {
+    const path = "/api/admin/groups/reset-offsets?group=" + encodeURIComponent(g.groupId) + "&to=" + to;
+    box.append(button("reset offsets to " + to, () => act(path, "Reset every committed offset of group " + g.groupId
+      + " to the " + (to === "earliest" ? "log start" : "log end") + "?"), members ? { disabled: "", title: "the group has members" } : {}), " ");
+  }
+  if (members) box.append(el("span", { class: "muted" }, "stop the group's consumers to reset its offsets"));
+  return box;
+}
+
+function renderAdminPanel() {
+  const existing = document.getElementById("admin-section");
+  if (!adminEnabled) {
+    if (existing) existing.remove();
+    return;
+  }
+  if (existing) return; // drawn once, so that what is typed in the form survives the refreshes
+  const name = el("input", { id: "new-topic-name", placeholder: "topic name", required: "" });
+  const partitions = el("input", { id: "new-topic-partitions", type: "number", min: "1", placeholder: "partitions (default)" });
+  const rf = el("input", { id: "new-topic-rf", type: "number", min: "1", placeholder: "replication factor (default)" });
+  const form = el("form", { id: "create-topic", class: "admin-control" }, name, partitions, rf,
+    el("button", { type: "submit" }, "create topic"));
+  form.addEventListener("submit", ev => {
+    ev.preventDefault();
+    let path = "/api/admin/topics/create?name=" + encodeURIComponent(name.value.trim());
+    if (partitions.value) path += "&partitions=" + encodeURIComponent(partitions.value);
+    if (rf.value) path += "&replicationFactor=" + encodeURIComponent(rf.value);
+    act(path, null);
+  });
+  const section = el("section", { id: "admin-section", class: "admin-control" }, el("h2", {}, "Admin"),
+    el("p", { class: "muted" }, "This node enables the console's admin actions (kayak.console.admin.enable=true)."),
+    form, el("p", { id: "admin-result", class: "muted" }, ""));
+  document.querySelector("main").prepend(section);
+}
+
+async function act(path, question) {
+  if (question && !confirm(question)) return;
+  const out = document.getElementById("admin-result");
+  out.textContent = "working: " + path;
+  out.className = "muted";
+  try {
+    const r = await fetch(path, { method: "POST", cache: "no-store" });
+    const body = await r.json().catch(() => ({}));
+    out.textContent = (r.ok ? "done: " : "refused (" + r.status + "): ") + (body.error || JSON.stringify(body));
+    out.className = r.ok ? "ok" : "error";
+  } catch (e) {
+    out.textContent = "failed: " + e.message;
+    out.className = "error";
+  }
+  refresh();
 }
 
 async function refresh() {

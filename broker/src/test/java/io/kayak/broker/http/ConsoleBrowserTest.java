@@ -1,5 +1,6 @@
 package io.kayak.broker.http;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -80,6 +81,8 @@ class ConsoleBrowserTest {
             return leaderCell(dom.get(), 0) != null && dom.get().contains("data-group=\"" + GROUP + "\"");
         });
         assertTrue(dom.get().contains("data-node=\"1\"") && dom.get().contains("data-node=\"3\""), "the brokers are listed");
+        assertFalse(dom.get().contains("admin-control"), "no admin controls while kayak.console.admin.enable is false");
+        assertTrue(dom.get().contains(">read-only</span>"), "the page says it is read-only");
         screenshot(url, SCREENSHOTS.resolve("1-topic-and-group-lag.png"));
         assertTrue(String.valueOf(oldLeader).equals(leaderCell(dom.get(), 0)), "partition 0 shows leader " + oldLeader);
 
@@ -91,6 +94,27 @@ class ConsoleBrowserTest {
         });
         assertNotEquals(String.valueOf(oldLeader), leaderCell(dom.get(), 0));
         screenshot(url, SCREENSHOTS.resolve("2-leader-changed.png"));
+    }
+
+    /** With {@code kayak.console.admin.enable=true} the same page draws the admin controls, and no read-only badge. */
+    @Test
+    void withAdminEnabledThePageDrawsTheAdminControls() throws Exception {
+        cluster = ReplicatedCluster.started(tmp, Map.of("kayak.http.port", "0", "kayak.console.admin.enable", "true"));
+        cluster.createTopic(TOPIC, 3, 3, Map.of());
+        produce(30);
+        commitBehind(1);
+        String url = "http://127.0.0.1:" + cluster.servers.get(1).httpPort() + "/console/";
+        AtomicReference<String> dom = new AtomicReference<>("");
+        ReplicatedCluster.await("the console draws the admin controls for " + TOPIC + " and " + GROUP, 90, () -> {
+            dom.set(dumpDom(url));
+            return dom.get().contains("data-group=\"" + GROUP + "\"") && dom.get().contains("data-action=\"delete\"");
+        });
+        screenshot(url, SCREENSHOTS.resolve("3-admin-enabled.png"));
+        for (String control : List.of("id=\"create-topic\"", "data-action=\"elect\"", "reset offsets to earliest",
+                "reset offsets to latest", ">admin actions enabled</span>")) {
+            assertTrue(dom.get().contains(control), "the page has " + control);
+        }
+        assertFalse(dom.get().contains(">read-only</span>"), "no read-only badge");
     }
 
     void produce(int count) throws Exception {

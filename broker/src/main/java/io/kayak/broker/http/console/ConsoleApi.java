@@ -34,7 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The web console's JSON endpoints, all {@code GET} and read-only:
+ * The web console's JSON views, all {@code GET} and read-only (the admin actions are {@link ConsoleAdminActions}):
  * <ul>
  *   <li>{@code /api/cluster}: brokers (alive or fenced), the metadata quorum (leader, term, voters and their lag) and
  *       every node's traffic counters (the console draws throughput from their differences);</li>
@@ -51,7 +51,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe. Owns the HTTP client's threads; {@link #close} stops them.
  */
 public final class ConsoleApi implements HttpHandler, AutoCloseable {
-    /** The longest a view waits for another node's part, or for the quorum status. */
+    /** The longest a view (or an admin action, for the leaders' offsets) waits for another node's part, or for the quorum status. */
     public static final long PEER_TIMEOUT_MS = 2_000;
     private static final int PEER_THREADS = 2;
 
@@ -110,7 +110,9 @@ public final class ConsoleApi implements HttpHandler, AutoCloseable {
         out.put("clusterId", node.clusterId());
         out.put("servedBy", node.nodeId());
         out.put("consoleAdminEnabled", node.adminEnabled());
-        out.put("readOnly", true);
+        out.put("readOnly", !node.adminEnabled());
+        out.put("adminActions", node.adminEnabled() ? ConsoleAdminActions.ACTIONS.stream()
+                .map(a -> ConsoleAdminActions.PATH + a).toList() : List.of());
         out.put("quorum", quorum());
         List<Map<String, Object>> brokers = new ArrayList<>();
         long now = System.currentTimeMillis();
@@ -276,6 +278,11 @@ public final class ConsoleApi implements HttpHandler, AutoCloseable {
 
     // ---- other nodes ----
 
+    /** Every node's own part ({@code /api/local}) by node id, as the views merge them; for the admin actions. */
+    Map<Integer, Map<String, Object>> nodeParts() {
+        return peers();
+    }
+
     /** Every unfenced broker's part by node id, this node's computed here; nodes that did not answer are absent. */
     private Map<Integer, Map<String, Object>> peers() {
         MetadataImage img = node.metadata().image();
@@ -320,7 +327,7 @@ public final class ConsoleApi implements HttpHandler, AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> list(Object o) {
+    static List<Map<String, Object>> list(Object o) {
         return o instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
     }
 
