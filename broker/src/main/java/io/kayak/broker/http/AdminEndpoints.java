@@ -63,14 +63,4 @@ public final class AdminEndpoints {
             out.write(body);
         }
     }
-
-    /** Replies 405 and returns false unless the request uses {@code method}. */
-    static boolean requireMethod(HttpExchange exchange, String method) throws IOException {
-        if (exchange.getRequestMethod().equals(method)) {
-            return true;
-        }
-        exchange.getResponseHeaders().set("Allow", method);
-        reply(exchange, 405, error(exchange.getRequestURI().getPath() + " supports only " + method));
-        return false;
-    }
 }

@@ -40,13 +40,6 @@ public final class PartitionsEndpoint implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!AdminEndpoints.requireMethod(exchange, "GET")) {
-                return;
-            }
-            if (!exchange.getRequestURI().getPath().equals(PATH)) {
-                AdminEndpoints.reply(exchange, 404, AdminEndpoints.error("no such endpoint: " + exchange.getRequestURI().getPath()));
-                return;
-            }
             String topic = AdminEndpoints.query(exchange).get("topic");
             if (topic == null || topic.isEmpty()) {
                 AdminEndpoints.reply(exchange, 400, AdminEndpoints.error("give the topic: " + PATH + "?topic=NAME"));

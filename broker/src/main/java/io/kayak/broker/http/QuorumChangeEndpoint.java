@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * &endpoint=HOST:PORT} and {@code /admin/quorum/remove-voter?nodeId=N}, each with an optional {@code timeoutMs}
  * (at most {@link #TIMEOUT_MAX_MS}). A change answers, once made, with the quorum as {@code GET /admin/quorum}
  * shows it; 400 for bad parameters, 409 when {@link QuorumMembership} refuses or another change is running, 503
- * when Ratis could not make it, 405 for any method but POST.
+ * when Ratis could not make it. It is routed for POST only: the {@link RequestGuard} answers other methods 405.
  *
  * <p>Changes can take long (a joining node catching up), so they run on one thread of their own, one at a time,
  * and the HTTP server's thread only hands them over. Closing stops that thread.
@@ -66,10 +66,6 @@ public final class QuorumChangeEndpoint implements HttpHandler, AutoCloseable {
             try (exchange) {
                 AdminEndpoints.reply(exchange, 404, AdminEndpoints.error("no such endpoint: " + path));
             }
-            return;
-        }
-        if (!AdminEndpoints.requireMethod(exchange, "POST")) {
-            exchange.close();
             return;
         }
         try {
