@@ -58,9 +58,12 @@ final class PartitionsCommand {
             List<Map<String, Object>> partitions = new ArrayList<>();
             for (JsonNode p : first.get("partitions")) {
                 JsonNode raft = leaderView(p, addresses, byNode);
+                boolean quiesced = p.has("quiesced") && p.get("quiesced").asBoolean();
                 if (raft == null) {
                     http.err().println("warning: no Raft detail for partition " + p.get("partition").asInt() + " of " + topic
-                            + (p.get("leader").asInt() < 0 ? ": it has no leader now" : ": its leader, node " + p.get("leader").asInt()
+                            + (quiesced ? ": it is quiesced (no write for kayak.replication.quiesce.ms; its Raft group is"
+                            + " stopped on every replica until the next write)"
+                            : p.get("leader").asInt() < 0 ? ": it has no leader now" : ": its leader, node " + p.get("leader").asInt()
                             + ", did not answer on its HTTP admin port"));
                 }
                 partitions.add(partition(p, raft));
@@ -129,6 +132,7 @@ final class PartitionsCommand {
                 }
             }
             return fields("partition", p.get("partition").asInt(), "leader", leader < 0 ? null : leader,
+                    "quiesced", p.has("quiesced") && p.get("quiesced").asBoolean(),
                     "term", raft == null ? null : raft.get("term").asLong(),
                     "commitIndex", raft == null ? null : raft.get("commitIndex").asLong(),
                     "appliedIndex", raft == null ? null : raft.get("appliedIndex").asLong(),

@@ -40,12 +40,17 @@ import org.apache.kafka.common.TopicPartition;
  *       baseline, same run, same nodes), then one with 3. Reports MB/s, latency, and the bytes this process
  *       wrote to disk ({@code /proc/self/io write_bytes}) per byte appended per replica.</li>
  *   <li>{@code idle [partitions] [seconds]}: process CPU and heap of the three idle nodes, first hosting no
- *       partition (baseline), then {@code partitions} partitions with replication factor 3.</li>
+ *       partition (baseline), then {@code partitions} partitions with replication factor 3: with their groups
+ *       running (when {@code kayak.replication.quiesce.ms} leaves time for a sample before they quiesce, or is 0),
+ *       then once every partition is quiesced (unless it is 0).</li>
  *   <li>{@code failover [runs] [partitions] [in flight per partition]}: appends to every partition
  *       continuously (none with 0 in flight); crashes the node leading partition 0
  *       ({@code KayakServer.crashForTesting}: partition Raft traffic cut at once, logs released unflushed)
  *       and times the first acknowledged append of a probe that retries partition 0 from the moment of the
  *       crash; restarts the node and waits for full ISRs before the next run.</li>
+ *   <li>{@code wake [partitions] [rounds]}: each round waits until every partition of a topic is quiesced
+ *       (set {@code -Dkayak.bench.set.kayak.replication.quiesce.ms}), then appends to each partition in turn and
+ *       times that first append (it wakes the group), and the next one (a running group) as the baseline.</li>
  * </ul>
  * Usage: {@code java -cp benchmarks/target/kayak-benchmarks.jar io.kayak.bench.ReplicationBench <mode> [args]}.
  * Every node is closed at the end.
@@ -79,8 +84,11 @@ public final class ReplicationBench {
                 case "failover":
                     bench.failover(arg(args, 1, 10), arg(args, 2, 6), arg(args, 3, 1));
                     break;
+                case "wake":
+                    bench.wake(arg(args, 1, 6), arg(args, 2, 3));
+                    break;
                 default:
-                    throw new IllegalArgumentException("mode must be throughput, idle or failover; got " + mode);
+                    throw new IllegalArgumentException("mode must be throughput, idle, failover or wake; got " + mode);
             }
         } finally {
             bench.servers.values().forEach(KayakServer::close);
@@ -295,6 +303,51 @@ public final class ReplicationBench {
         }
     }
 
+    /**
+     * Wake-up latency: the first append to a quiesced partition against the next one, same partitions, same run.
+     * Each append starts at the recorded leader and follows {@code NOT_LEADER} hints as a client would.
+     */
+    private void wake(int partitions, int rounds) throws Exception {
+        String topic = "wake";
+        createTopic(topic, partitions, 3);
+        List<Long> first = new ArrayList<>();
+        List<Long> next = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            await("every partition quiesced on every node", 600, () -> servers.values().stream()
+                    .allMatch(s -> s.replicaManager().quiescedCount() == s.replicaManager().hostedCount()));
+            for (int p = 0; p < partitions; p++) {
+                first.add(timedAppend(new TopicPartition(topic, p)));
+                next.add(timedAppend(new TopicPartition(topic, p)));
+            }
+        }
+        Collections.sort(first);
+        Collections.sort(next);
+        System.out.printf("| append to | appends | p50 ms | p90 ms | max ms |%n|---|---|---|---|---|%n");
+        System.out.printf("| a quiesced partition (wakes it) | %d | %.1f | %.1f | %.1f |%n", first.size(), pct(first, 0.5) / 1e3,
+                pct(first, 0.9) / 1e3, first.get(first.size() - 1) / 1e3);
+        System.out.printf("| the same partition right after (running) | %d | %.1f | %.1f | %.1f |%n", next.size(),
+                pct(next, 0.5) / 1e3, pct(next, 0.9) / 1e3, next.get(next.size() - 1) / 1e3);
+    }
+
+    /** Microseconds until one append to {@code tp} is acknowledged, following leader hints, retrying every 5 ms. */
+    private long timedAppend(TopicPartition tp) throws Exception {
+        long start = System.nanoTime();
+        int node = image().topic(tp.topic()).orElseThrow().partitions().get(tp.partition()).leader();
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
+            AppendResult r = servers.get(node).partitionService().append(tp, BenchFiles.batch(BATCH_BYTES), Acks.ALL, 10_000)
+                    .get(20, TimeUnit.SECONDS);
+            if (r.error() == PartitionError.NONE) {
+                return (System.nanoTime() - start) / 1_000;
+            }
+            if (r.error() == PartitionError.NOT_LEADER && servers.containsKey(r.leaderHint())) {
+                node = r.leaderHint();
+            } else {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+        }
+        throw new IllegalStateException("no append to " + tp + " acknowledged within 60 s");
+    }
+
     private static long pct(List<Long> sorted, double q) {
         return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) (q * sorted.size())));
     }
@@ -302,10 +355,10 @@ public final class ReplicationBench {
     private void idle(int partitions, int seconds) throws Exception {
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        System.out.printf("| partitions (RF=3) | CPU per node, %% of one core | heap used after GC, MiB (3 nodes) | threads (3 nodes)"
-                + " | top thread roles, %% of one core (3 nodes) |%n");
-        System.out.printf("|---|---|---|---|---|%n");
-        idleSample(os, memory, 0, seconds);
+        System.out.printf("| partitions (RF=3) | groups | CPU per node, %% of one core | heap used after GC, MiB (3 nodes)"
+                + " | threads (3 nodes) | top thread roles, %% of one core (3 nodes) |%n");
+        System.out.printf("|---|---|---|---|---|---|%n");
+        idleSample(os, memory, 0, "-", seconds);
         int topics = Math.max(1, partitions / 10);
         for (int t = 0; t < topics; t++) {
             servers.values().iterator().next().topicAdmin().createTopic("idle-" + t, partitions / topics, 3, Map.of(), null);
@@ -319,7 +372,15 @@ public final class ReplicationBench {
             return true;
         });
         LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(5)); // let the elections' aftermath settle
-        idleSample(os, memory, partitions, seconds);
+        long quiesceMs = configs.get(1).replicationConfig().quiesceMs();
+        if (quiesceMs == 0 || quiesceMs > TimeUnit.SECONDS.toMillis(seconds + 5)) {
+            idleSample(os, memory, partitions, "running", seconds);
+        }
+        if (quiesceMs > 0) {
+            await("every partition quiesced on every node", 900, () -> servers.values().stream()
+                    .allMatch(s -> s.replicaManager().quiescedCount() == s.replicaManager().hostedCount()));
+            idleSample(os, memory, partitions, "quiesced", seconds);
+        }
     }
 
     /** CPU time of every live thread, by role: the thread name with group ids and numbers taken out. */
@@ -337,7 +398,7 @@ public final class ReplicationBench {
         return out;
     }
 
-    private void idleSample(OperatingSystemMXBean os, MemoryMXBean memory, int partitions, int seconds) {
+    private void idleSample(OperatingSystemMXBean os, MemoryMXBean memory, int partitions, String groups, int seconds) {
         Map<String, Long> roles0 = cpuByRole();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
@@ -354,7 +415,7 @@ public final class ReplicationBench {
         }
         System.gc();
         long heap = memory.getHeapMemoryUsage().getUsed();
-        System.out.printf("| %d | %.1f | %.0f | %d | %s |%n", partitions, cpu / 3 * 100, heap / 1048576.0,
+        System.out.printf("| %d | %s | %.1f | %.0f | %d | %s |%n", partitions, groups, cpu / 3 * 100, heap / 1048576.0,
                 ManagementFactory.getThreadMXBean().getThreadCount(), roles);
     }
 

@@ -152,7 +152,7 @@ public final class KayakServer implements AutoCloseable {
         closeables.push(lifecycle);
         PartitionMetrics partitionMetrics = new PartitionMetrics(metricRegistry);
         closeables.push(partitionMetrics);
-        publisher = new LeadershipPublisher(config.nodeId(), metadata::image, r -> metadata.client().propose(r),
+        publisher = new LeadershipPublisher(config.nodeId(), metadata::image, this::proposeAndApplyHere,
                 replication, scheduler, clock::millis);
         closeables.push(publisher);
         partitionMetrics.registerNodeGauges(() -> replicaManager == null ? 0 : replicaManager.hostedCount(),
@@ -180,7 +180,7 @@ public final class KayakServer implements AutoCloseable {
         topicService = new KafkaTopicService(topicAdmin, metadata::image, config);
         closeables.push(topicService);
         groups = new GroupCoordinator(config.nodeId(), config.groupConfig(), metadata::image,
-                this::recordGroupChange, clock::millis, metricRegistry);
+                this::proposeAndApplyHere, clock::millis, metricRegistry);
         closeables.push(groups);
         ApiDispatcher apis = KafkaApis.dispatcher(config.nodeId(),
                 new MetadataClusterView(clusterId, metadata::image, this::controllerId), partitionService, topicService,
@@ -256,8 +256,11 @@ public final class KayakServer implements AutoCloseable {
         return unmet;
     }
 
-    /** The group coordinator's writes: committed through the quorum, then applied here before it answers. */
-    private ApplyResult recordGroupChange(MetadataRecord record) {
+    /**
+     * The group coordinator's and the leadership publisher's writes: committed through the quorum, then applied here
+     * before it answers.
+     */
+    private ApplyResult proposeAndApplyHere(MetadataRecord record) {
         ApplyResult r = metadata.client().propose(record);
         try {
             if (!metadata.awaitApplied(r.index(), config.metadataConfig().proposalTimeoutMs())) {

@@ -19,11 +19,14 @@ import java.util.UUID;
  *
  * <p>Snapshot format (version {@link #SNAPSHOT_VERSION}): version(1) appliedTerm(8) appliedIndex(8)
  * nextProducerId(8), then brokers, topics, cluster configs, committed offsets and group states, each as a count
- * followed by entries (version 1 had no group states and is still read). An unknown version is refused with {@link IllegalStateException} at start.
+ * followed by entries; each partition ends with its quiesced high watermark (version 2 lacked it, version 1 also
+ * the group states; both are still read). An unknown version is refused with {@link IllegalStateException} at start.
  */
 public final class MetadataImage {
-    public static final byte SNAPSHOT_VERSION = 2;
-    /** The previous format, still read: the same without recorded group state. */
+    public static final byte SNAPSHOT_VERSION = 3;
+    /** Version 2, still read: the same without each partition's quiesced high watermark. */
+    static final byte SNAPSHOT_VERSION_NO_QUIESCENCE = 2;
+    /** Version 1, still read: version 2 without recorded group state. */
     static final byte SNAPSHOT_VERSION_NO_GROUPS = 1;
     public static final MetadataImage EMPTY = new MetadataImage(0, -1, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), 0);
 
@@ -160,6 +163,7 @@ public final class MetadataImage {
                 out.writeInt(p.leader());
                 out.writeInt(p.leaderEpoch());
                 Codec.writeInts(out, p.isr());
+                out.writeLong(p.quiescedHighWatermark());
             }
         }
         Codec.writeStringMap(out, clusterConfigs);
@@ -179,7 +183,7 @@ public final class MetadataImage {
 
     public static MetadataImage readFrom(DataInput in) throws IOException {
         byte version = in.readByte();
-        if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_NO_GROUPS) {
+        if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_NO_QUIESCENCE && version != SNAPSHOT_VERSION_NO_GROUPS) {
             throw new IllegalStateException("metadata snapshot has format version " + version + "; this build reads "
                     + SNAPSHOT_VERSION + ". Upgrade this node before it rejoins the quorum.");
         }
@@ -199,7 +203,8 @@ public final class MetadataImage {
             Map<String, String> configs = Codec.readStringMap(in);
             List<PartitionImage> parts = new ArrayList<>();
             for (int p = in.readInt(); p > 0; p--) {
-                parts.add(new PartitionImage(in.readInt(), Codec.readInts(in), in.readInt(), in.readInt(), Codec.readInts(in)));
+                PartitionImage read = new PartitionImage(in.readInt(), Codec.readInts(in), in.readInt(), in.readInt(), Codec.readInts(in));
+                parts.add(version >= SNAPSHOT_VERSION ? read.withQuiescedHighWatermark(in.readLong()) : read);
             }
             topics.put(name, new TopicImage(name, id, configs, parts));
         }
@@ -215,7 +220,7 @@ public final class MetadataImage {
             offsets.put(group, Collections.unmodifiableMap(m));
         }
         Map<String, GroupImage> groups = new TreeMap<>();
-        if (version >= SNAPSHOT_VERSION) {
+        if (version >= SNAPSHOT_VERSION_NO_QUIESCENCE) {
             for (int g = in.readInt(); g > 0; g--) {
                 GroupImage group = GroupImage.read(in);
                 groups.put(group.groupId(), group);

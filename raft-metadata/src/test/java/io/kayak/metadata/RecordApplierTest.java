@@ -1,5 +1,6 @@
 package io.kayak.metadata;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -16,6 +17,7 @@ import io.kayak.metadata.record.DeleteTopicRecord;
 import io.kayak.metadata.record.FenceExpiredBrokersRecord;
 import io.kayak.metadata.record.MetadataRecord;
 import io.kayak.metadata.record.PartitionLeaderRecord;
+import io.kayak.metadata.record.PartitionQuiesceRecord;
 import io.kayak.metadata.record.RegisterBrokerRecord;
 import io.kayak.metadata.statemachine.RecordApplier;
 import java.util.List;
@@ -149,5 +151,60 @@ class RecordApplierTest {
         assertEquals(2000, b.image().nextProducerId());
         apply(image, new AllocateProducerIdsRecord(9, 10), MetadataErrorCode.UNKNOWN_BROKER);
         apply(image, new AllocateProducerIdsRecord(1, 0), MetadataErrorCode.INVALID_REQUEST);
+    }
+
+    @Test
+    void onlyTheRecordedLeaderQuiescesAFullyReplicatedPartitionAndAWriteOrAFencedReplicaWakesIt() throws Exception {
+        MetadataImage image = apply(threeBrokers(), topic("t", List.of(List.of(1, 2, 3), List.of(2, 3, 1))), MetadataErrorCode.NONE);
+        UUID id = image.topic("t").orElseThrow().topicId();
+        image = apply(image, new PartitionLeaderRecord(id, 0, 1, 4, List.of(1, 2, 3)), MetadataErrorCode.NONE);
+        image = apply(image, new PartitionLeaderRecord(id, 1, 2, 3, List.of(2, 3)), MetadataErrorCode.NONE);
+
+        apply(image, new PartitionQuiesceRecord(id, 0, 2, 4, true, 10), MetadataErrorCode.STALE_LEADER_EPOCH);
+        apply(image, new PartitionQuiesceRecord(id, 0, 1, 3, true, 10), MetadataErrorCode.STALE_LEADER_EPOCH);
+        apply(image, new PartitionQuiesceRecord(id, 1, 2, 3, true, 10), MetadataErrorCode.INVALID_REQUEST); // 1 out of the ISR
+        apply(image, new PartitionQuiesceRecord(id, 0, 1, 4, true, -5), MetadataErrorCode.INVALID_REQUEST);
+        apply(image, new PartitionQuiesceRecord(id, 2, 1, 4, true, 10), MetadataErrorCode.INVALID_PARTITIONS);
+        apply(image, new PartitionQuiesceRecord(UUID.randomUUID(), 0, 1, 4, true, 10), MetadataErrorCode.UNKNOWN_TOPIC);
+
+        MetadataImage quiesced = apply(image, new PartitionQuiesceRecord(id, 0, 1, 4, true, 10), MetadataErrorCode.NONE);
+        PartitionImage p = quiesced.topic("t").orElseThrow().partitions().get(0);
+        assertTrue(p.quiesced());
+        assertEquals(10, p.quiescedHighWatermark());
+        assertEquals(1, p.leader(), "quiescing keeps the leader");
+        assertEquals(List.of(1, 2, 3), p.isr(), "quiescing keeps the ISR");
+        assertFalse(quiesced.topic("t").orElseThrow().partitions().get(1).quiesced());
+
+        byte[] snapshot = snapshot(quiesced);
+        MetadataImage back = MetadataImage.readFrom(new java.io.DataInputStream(new java.io.ByteArrayInputStream(snapshot)));
+        assertEquals(quiesced.topics(), back.topics(), "the quiesced high watermark survives a snapshot");
+        assertArrayEquals(snapshot, snapshot(back));
+
+        MetadataImage woken = apply(quiesced, PartitionQuiesceRecord.wake(id, 0), MetadataErrorCode.NONE);
+        assertFalse(woken.topic("t").orElseThrow().partitions().get(0).quiesced());
+        assertEquals(woken.topics(), apply(woken, PartitionQuiesceRecord.wake(id, 0), MetadataErrorCode.NONE).topics(),
+                "waking a running partition changes nothing");
+
+        // Two replicas still running while the third stopped may elect a leader; it does not lead a quiesced partition.
+        apply(quiesced, new PartitionLeaderRecord(id, 0, 2, 5, List.of(2, 3, 1)), MetadataErrorCode.INVALID_REQUEST);
+        MetadataImage reelected = apply(woken, new PartitionLeaderRecord(id, 0, 2, 5, List.of(2, 3, 1)), MetadataErrorCode.NONE);
+        assertEquals(2, reelected.topic("t").orElseThrow().partitions().get(0).leader(), "after a wake-up leaders report as usual");
+
+        // Broker 3's lease (ends 6000) runs out while brokers 1 and 2 heartbeat: partition 0 has a replica there.
+        MetadataImage live = apply(quiesced, new BrokerHeartbeatRecord(1, inc, 4000, 5000), MetadataErrorCode.NONE);
+        live = apply(live, new BrokerHeartbeatRecord(2, inc, 4000, 5000), MetadataErrorCode.NONE);
+        MetadataImage fenced = apply(live, new FenceExpiredBrokersRecord(7000), MetadataErrorCode.NONE);
+        assertTrue(fenced.broker(3).orElseThrow().fenced());
+        assertFalse(fenced.topic("t").orElseThrow().partitions().get(0).quiesced(),
+                "a quiesced partition with a replica on a fenced broker runs again");
+        apply(fenced, new PartitionQuiesceRecord(id, 0, 1, 4, true, 10), MetadataErrorCode.INVALID_REQUEST);
+    }
+
+    private static byte[] snapshot(MetadataImage image) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream d = new java.io.DataOutputStream(out)) {
+            image.writeTo(d);
+        }
+        return out.toByteArray();
     }
 }

@@ -17,6 +17,7 @@ import io.kayak.metadata.record.GroupStateRecord;
 import io.kayak.metadata.record.FenceExpiredBrokersRecord;
 import io.kayak.metadata.record.MetadataRecord;
 import io.kayak.metadata.record.PartitionLeaderRecord;
+import io.kayak.metadata.record.PartitionQuiesceRecord;
 import io.kayak.metadata.record.RecordCodec;
 import io.kayak.metadata.record.RegisterBrokerRecord;
 import io.kayak.metadata.record.UnknownRecordException;
@@ -52,7 +53,9 @@ class RecordCodecTest {
                 new GroupStateRecord(new GroupImage("g", "consumer", "range", 3, "m-1", 7000, List.of(
                         new GroupImage.Member("m-1", null, "c1", "/127.0.0.1", 10_000, 30_000, new byte[]{1, 2}, new byte[]{3}),
                         new GroupImage.Member("m-2", "static-2", "c2", "/127.0.0.1", 10_000, 30_000, new byte[0], new byte[0])))),
-                new DeleteGroupOffsetsRecord("g", false, List.of(new TopicPartition("orders", 1))));
+                new DeleteGroupOffsetsRecord("g", false, List.of(new TopicPartition("orders", 1))),
+                new PartitionQuiesceRecord(ID, 0, 2, 7, true, 4242),
+                PartitionQuiesceRecord.wake(ID, 0));
     }
 
     @Test

@@ -88,6 +88,7 @@ public final class PartitionsEndpoint implements HttpHandler {
                     .append(",\"leaderEpoch\":").append(p.leaderEpoch())
                     .append(",\"replicas\":").append(ints(p.replicas()))
                     .append(",\"isr\":").append(ints(p.isr()))
+                    .append(",\"quiesced\":").append(p.quiesced())
                     .append(",\"raft\":").append(raft.map(PartitionsEndpoint::raftJson).orElse("null"))
                     .append('}');
         }

@@ -3,7 +3,9 @@ package io.kayak.broker.replica;
 import io.kayak.metadata.MetadataImage;
 import io.kayak.metadata.PartitionImage;
 import io.kayak.metadata.TopicPartition;
+import io.kayak.metadata.record.MetadataRecord;
 import io.kayak.metadata.record.PartitionLeaderRecord;
+import io.kayak.metadata.record.PartitionQuiesceRecord;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,20 +37,27 @@ import org.slf4j.LoggerFactory;
  * both answered the leader and had replicated everything the leader held at the previous check. A new leader
  * starts with every follower in the ISR (they get the lag time to fall out), as Kafka carries the ISR over.
  *
+ * <p>Quiescence (docs/ARCHITECTURE.md §5.8): the same checks propose to quiesce a partition this node leads
+ * once it took no write for {@code kayak.replication.quiesce.ms} while every replica holds and has applied all
+ * of it; wake-ups of quiesced partitions, asked for by writes, are proposed here too.
+ *
  * <p>Thread model: checks run on the injected scheduler every {@code kayak.replication.isr.check.interval.ms}
  * and right after a leader change; proposals run one at a time on a thread of their own, so a slow quorum
- * never delays a check. At most one proposal per partition is in flight.
+ * never delays a check, and wake-ups on another, so they never wait behind leadership reports. At most one
+ * proposal per partition is in flight on each. The proposer returns once the record is applied on this node.
  */
 public final class LeadershipPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeadershipPublisher.class);
 
     private final int nodeId;
     private final Supplier<MetadataImage> images;
-    private final Consumer<PartitionLeaderRecord> proposer;
+    private final Consumer<MetadataRecord> proposer;
     private final ReplicationConfig config;
     private final ScheduledExecutorService scheduler;
     private final LongSupplier clockMs;
     private final ExecutorService proposals;
+    private final ExecutorService wakes;
+    private final Set<RaftGroupId> wakesInFlight = ConcurrentHashMap.newKeySet();
     private final Map<RaftGroupId, IsrState> leading = new ConcurrentHashMap<>();
     private final Set<RaftGroupId> inFlight = ConcurrentHashMap.newKeySet();
     private volatile ReplicaManager replicas;
@@ -73,7 +82,7 @@ public final class LeadershipPublisher implements AutoCloseable {
         }
     }
 
-    public LeadershipPublisher(int nodeId, Supplier<MetadataImage> images, Consumer<PartitionLeaderRecord> proposer,
+    public LeadershipPublisher(int nodeId, Supplier<MetadataImage> images, Consumer<MetadataRecord> proposer,
                                ReplicationConfig config, ScheduledExecutorService scheduler, LongSupplier clockMs) {
         this.nodeId = nodeId;
         this.images = images;
@@ -86,11 +95,17 @@ public final class LeadershipPublisher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.wakes = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kayak-partition-waker-" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Starts the periodic checks over {@code manager}'s replicas. */
     public synchronized void start(ReplicaManager manager) {
         this.replicas = manager;
+        manager.wakeWith(this::wake);
         task = scheduler.scheduleWithFixedDelay(this::checkSafely, 0, config.isrCheckIntervalMs(), TimeUnit.MILLISECONDS);
     }
 
@@ -139,6 +154,7 @@ public final class LeadershipPublisher implements AutoCloseable {
             state.assigned = division.getGroup().getPeers().size();
             publishIfChanged(image, r, (int) term, isr);
             maybeRestorePreferred(manager, image, r, state, now);
+            maybeQuiesce(image, r, division, (int) term);
         }
         leading.keySet().retainAll(seen);
     }
@@ -210,6 +226,97 @@ public final class LeadershipPublisher implements AutoCloseable {
         });
     }
 
+    /**
+     * Proposes to quiesce a partition this node leads at the recorded epoch once it took no write for
+     * {@code kayak.replication.quiesce.ms}, every replica is in the recorded ISR and every follower holds the
+     * leader's whole log, committed and applied: then every replica's log ends at the same high watermark, which the
+     * record carries. Writes arriving meanwhile see {@link Replica#quiescing} and wake the partition instead; one
+     * already submitted keeps it running (the in-flight count is checked after the flag is set).
+     */
+    private void maybeQuiesce(MetadataImage image, Replica r, RaftServer.Division division, int term) {
+        long quietNanos = TimeUnit.MILLISECONDS.toNanos(config.quiesceMs());
+        if (config.quiesceMs() <= 0 || r.quiescing || System.nanoTime() - r.lastWriteNanos < quietNanos
+                || inFlight.contains(r.groupId)) {
+            return;
+        }
+        Optional<PartitionImage> recorded = image.topic(r.topicId)
+                .filter(t -> r.partition.partition() < t.partitions().size())
+                .map(t -> t.partitions().get(r.partition.partition()));
+        if (recorded.isEmpty() || recorded.get().quiesced() || recorded.get().leader() != nodeId
+                || recorded.get().leaderEpoch() != term || !recorded.get().isr().containsAll(recorded.get().replicas())
+                || !fullyReplicated(division)) {
+            return;
+        }
+        r.quiescing = true;
+        if (r.writesInFlight.get() > 0 || !fullyReplicated(division) || r.stateMachine() == null || !inFlight.add(r.groupId)) {
+            r.quiescing = false;
+            return;
+        }
+        long highWatermark = r.stateMachine().highWatermark();
+        PartitionQuiesceRecord record = new PartitionQuiesceRecord(r.topicId, r.partition.partition(), nodeId, term, true,
+                highWatermark);
+        try {
+            proposals.execute(() -> {
+                try {
+                    proposer.accept(record);
+                    LOG.info("Node {}: quiesced {} at high watermark {} after {} ms without writes", nodeId, r.partition,
+                            highWatermark, config.quiesceMs());
+                } catch (RuntimeException e) {
+                    LOG.info("Node {}: {} keeps running: {}", nodeId, r.partition, e.getMessage());
+                } finally {
+                    r.quiescing = false; // the image now gates writes, or the partition keeps running
+                    inFlight.remove(r.groupId);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            r.quiescing = false;
+            inFlight.remove(r.groupId);
+        }
+    }
+
+    /** Every follower holds the leader's whole log, and all of it is committed and applied here. */
+    private static boolean fullyReplicated(RaftServer.Division division) {
+        org.apache.ratis.server.protocol.TermIndex last = division.getRaftLog().getLastEntryTermIndex();
+        long lastIndex = last == null ? 0 : last.getIndex();
+        if (division.getRaftLog().getLastCommittedIndex() != lastIndex || division.getInfo().getLastAppliedIndex() != lastIndex) {
+            return false;
+        }
+        long[] match = division.getInfo().getFollowerMatchIndices();
+        if (match.length + 1 != division.getGroup().getPeers().size()) {
+            return false;
+        }
+        for (long m : match) {
+            if (m != lastIndex) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Proposes to wake a quiesced partition (a write arrived); at most one wake-up per partition is in flight,
+     * and one for a partition already running changes nothing.
+     */
+    void wake(Replica r) {
+        if (!wakesInFlight.add(r.groupId)) {
+            return;
+        }
+        try {
+            wakes.execute(() -> {
+                try {
+                    proposer.accept(PartitionQuiesceRecord.wake(r.topicId, r.partition.partition()));
+                    LOG.info("Node {}: woke {} for a write", nodeId, r.partition);
+                } catch (RuntimeException e) {
+                    LOG.warn("Node {}: waking {} failed: {}", nodeId, r.partition, e.getMessage());
+                } finally {
+                    wakesInFlight.remove(r.groupId);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            wakesInFlight.remove(r.groupId);
+        }
+    }
+
     private void publishIfChanged(MetadataImage image, Replica r, int epoch, List<Integer> isr) {
         Optional<PartitionImage> recorded = image.topic(r.topicId)
                 .filter(t -> r.partition.partition() < t.partitions().size())
@@ -218,6 +325,9 @@ public final class LeadershipPublisher implements AutoCloseable {
             return; // topic deleted; the replica goes away with the next reconciliation
         }
         PartitionImage p = recorded.get();
+        if (p.quiesced()) {
+            return; // the division is about to stop: a leader elected meanwhile is not the partition's leader
+        }
         if (p.leader() == nodeId && p.leaderEpoch() == epoch && new HashSet<>(p.isr()).equals(new HashSet<>(isr))) {
             return;
         }
@@ -258,6 +368,7 @@ public final class LeadershipPublisher implements AutoCloseable {
             task.cancel(false);
         }
         proposals.shutdownNow();
+        wakes.shutdownNow();
         replicas = null;
     }
 }

@@ -7,7 +7,10 @@ import io.kayak.log.replication.ReplicaEvents;
 import io.kayak.metadata.TopicPartition;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
 
 /**
  * This node's replica of one partition: its log (in one of the node's log dirs) and the identity of its Ratis
@@ -15,7 +18,8 @@ import org.apache.ratis.protocol.RaftGroupId;
  * once per division start.
  *
  * <p>The {@link ReplicaManager} owns replicas: it opens the log, adds and removes the group, then closes or
- * deletes the log after the group is gone.
+ * deletes the log after the group is gone. While the partition is quiesced the division is stopped
+ * ({@link #suspended}) and the log stays open for reads.
  */
 final class Replica {
     final TopicPartition partition;
@@ -28,13 +32,58 @@ final class Replica {
     volatile java.util.Map<String, String> topicConfigs = java.util.Map.of();
     private volatile PartitionStateMachine stateMachine;
 
-    Replica(TopicPartition partition, UUID topicId, LogDir dir, PartitionLog log, ReplicaEvents events) {
+    /** Appends and record deletions submitted to the division and not answered yet; a leader quiesces only at 0. */
+    final AtomicInteger writesInFlight = new AtomicInteger();
+    /** When this node last submitted a write to the partition (System.nanoTime), or took over its leadership. */
+    volatile long lastWriteNanos = System.nanoTime();
+    /** Set while this node, as the leader, proposes to quiesce the partition: writes then wake it instead. */
+    volatile boolean quiescing;
+    /** The division is stopped because the partition is quiesced (set and cleared by the reconciling thread). */
+    volatile boolean suspended;
+    /** Completes once a leader is known after a wake-up: this node ready to lead, or another node leading. */
+    private volatile CompletableFuture<Void> awake = CompletableFuture.completedFuture(null);
+
+    Replica(int nodeId, TopicPartition partition, UUID topicId, LogDir dir, PartitionLog log, ReplicaEvents owner) {
         this.partition = partition;
         this.topicId = topicId;
         this.groupId = PartitionGroups.groupId(topicId, partition.partition());
         this.dir = dir;
         this.log = log;
-        this.events = events;
+        RaftPeerId self = PartitionGroups.peerId(nodeId);
+        this.events = new ReplicaEvents() {
+            @Override
+            public void leaderChanged(RaftPeerId leader, long term) {
+                if (leader != null && !leader.equals(self)) {
+                    awake.complete(null);
+                }
+                owner.leaderChanged(leader, term);
+            }
+
+            @Override
+            public void leaderReady() {
+                lastWriteNanos = System.nanoTime();
+                awake.complete(null);
+                owner.leaderReady();
+            }
+
+            @Override
+            public void highWatermarkAdvanced(long highWatermark) {
+                owner.highWatermarkAdvanced(highWatermark);
+            }
+        };
+    }
+
+    /** The division was stopped: writes from now on wait for the next leader. */
+    void suspended() {
+        if (awake.isDone()) {
+            awake = new CompletableFuture<>();
+        }
+        suspended = true;
+    }
+
+    /** Completes once a leader is known after the partition's latest wake-up (at once while it runs). */
+    CompletableFuture<Void> awake() {
+        return awake;
     }
 
     /** The log directory name of a partition, as Kafka names it. */

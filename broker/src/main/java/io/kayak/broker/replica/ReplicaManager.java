@@ -93,6 +93,7 @@ public final class ReplicaManager implements AutoCloseable {
     private final LeadershipObserver observer;
     private final PartitionMetrics metrics;
     private volatile boolean closed;
+    private volatile java.util.function.Consumer<Replica> waker;
     private RaftServer server;
 
     /** Told when a hosted partition's group changes leader or its high watermark advances; must not block. */
@@ -185,6 +186,12 @@ public final class ReplicaManager implements AutoCloseable {
         GrpcConfigKeys.Server.setPort(p, config.port());
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(config.electionTimeoutMinMs(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(config.electionTimeoutMaxMs(), TimeUnit.MILLISECONDS));
+        // A division that starts (a woken partition, a node's start) holds its first election sooner: a woken
+        // partition has no leader at all until one is elected, so a write waits for this.
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p,
+                TimeDuration.valueOf(config.electionTimeoutMinMs() / 4, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p,
+                TimeDuration.valueOf(config.electionTimeoutMinMs() / 2, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotEntries());
         // Each division allocates a write buffer that must hold the largest entry: size it to the largest batch,
@@ -214,7 +221,7 @@ public final class ReplicaManager implements AutoCloseable {
 
     /** A partition replica the image assigns to this node. */
     private record Assigned(TopicPartition partition, UUID topicId, RaftGroupId groupId, Map<String, String> configs,
-                            List<Integer> replicas) {
+                            List<Integer> replicas, boolean quiesced) {
     }
 
     private Map<RaftGroupId, Assigned> assignedHere(MetadataImage image) {
@@ -224,7 +231,7 @@ public final class ReplicaManager implements AutoCloseable {
                 if (p.replicas().contains(nodeId)) {
                     RaftGroupId gid = PartitionGroups.groupId(t.topicId(), p.partition());
                     out.put(gid, new Assigned(new TopicPartition(t.name(), p.partition()), t.topicId(), gid, t.configs(),
-                            p.replicas()));
+                            p.replicas(), p.quiesced()));
                 }
             }
         }
@@ -289,7 +296,7 @@ public final class ReplicaManager implements AutoCloseable {
                 observer.highWatermarkAdvanced(a.partition);
             }
         };
-        Replica r = new Replica(a.partition, a.topicId, dir, log, events);
+        Replica r = new Replica(nodeId, a.partition, a.topicId, dir, log, events);
         r.topicConfigs = a.configs;
         byGroup.put(r.groupId, r);
         byPartition.put(r.partition, r);
@@ -324,6 +331,8 @@ public final class ReplicaManager implements AutoCloseable {
                 remove(r);
             }
         }
+        List<Replica> toSuspend = new ArrayList<>();
+        Map<Replica, RaftGroup> toResume = new HashMap<>();
         for (Assigned a : expected.values()) {
             Replica hosted = byGroup.get(a.groupId);
             if (hosted != null && !hosted.topicConfigs.equals(a.configs)) {
@@ -336,8 +345,80 @@ public final class ReplicaManager implements AutoCloseable {
                     continue;
                 }
                 add(a, group.get());
+            } else if (a.quiesced && !hosted.suspended) {
+                toSuspend.add(hosted);
+            } else if (!a.quiesced && hosted.suspended) {
+                PartitionGroups.group(image, a.groupId, a.replicas).ifPresent(g -> toResume.put(hosted, g));
             }
         }
+        // All at once: a division takes up to a state-machine poll (100 ms) to close, and a replica still running
+        // after the others stopped only campaigns in vain.
+        List<CompletableFuture<Void>> changes = new ArrayList<>();
+        toSuspend.forEach(r -> changes.add(suspend(r)));
+        toResume.forEach((r, g) -> changes.add(resume(r, g)));
+        changes.forEach(CompletableFuture::join);
+    }
+
+    /**
+     * The partition is quiesced: stops its division here, keeping the Raft directory (term, vote and log) for the
+     * next wake-up, and the partition log open for reads. A write that raced the quiescing and is still in the
+     * division fails with it; the producer retries once the partition runs again.
+     */
+    private CompletableFuture<Void> suspend(Replica r) {
+        return groupChange(GroupManagementRequest.newRemove(clientId, server.getId(), callIds.incrementAndGet(), r.groupId,
+                false, false)).handle((reply, e) -> {
+                    if (e != null || !reply.isSuccess()) {
+                        LOG.warn("Node {}: stopping the quiesced group of {} failed; retrying on the next metadata change: {}",
+                                nodeId, r, e != null ? e.toString() : reply.getException());
+                        return null;
+                    }
+                    r.suspended();
+                    r.quiescing = false;
+                    LOG.info("Node {}: {} is quiesced; its Raft group is stopped here", nodeId, r);
+                    return null;
+                });
+    }
+
+    /** The partition was woken: starts its division again from the Raft directory it left. */
+    private CompletableFuture<Void> resume(Replica r, RaftGroup group) {
+        return groupChange(GroupManagementRequest.newAdd(clientId, server.getId(), callIds.incrementAndGet(), group, false))
+                .handle((reply, e) -> {
+                    if (e != null || !reply.isSuccess()) {
+                        LOG.warn("Node {}: restarting the group of {} failed; retrying on the next metadata change: {}",
+                                nodeId, r, e != null ? e.toString() : reply.getException());
+                        return null;
+                    }
+                    r.suspended = false;
+                    r.quiescing = false;
+                    LOG.info("Node {}: {} is awake; its Raft group runs here again", nodeId, r);
+                    return null;
+                });
+    }
+
+    private CompletableFuture<RaftClientReply> groupChange(GroupManagementRequest request) {
+        try {
+            return server.groupManagementAsync(request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Asks the metadata quorum to wake a quiesced partition (through the leadership publisher, at most one request
+     * per partition in flight) and returns what completes once a leader is known again.
+     */
+    CompletableFuture<Void> wake(Replica r) {
+        CompletableFuture<Void> awake = r.awake();
+        java.util.function.Consumer<Replica> w = waker;
+        if (w != null) {
+            w.accept(r);
+        }
+        return awake;
+    }
+
+    /** Who proposes wake-ups; set by the leadership publisher when it starts. */
+    void wakeWith(java.util.function.Consumer<Replica> waker) {
+        this.waker = waker;
     }
 
     /** A topic's configs changed: the open log adopts them (they were validated when the change was proposed). */
@@ -372,14 +453,24 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     private void remove(Replica r) {
-        try {
-            RaftClientReply reply = server.groupManagement(GroupManagementRequest.newRemove(clientId, server.getId(),
-                    callIds.incrementAndGet(), r.groupId, true, false));
-            if (!reply.isSuccess()) {
-                LOG.warn("Node {}: removing group of {} failed: {}", nodeId, r, reply.getException());
+        if (!r.suspended) {
+            try {
+                RaftClientReply reply = server.groupManagement(GroupManagementRequest.newRemove(clientId, server.getId(),
+                        callIds.incrementAndGet(), r.groupId, true, false));
+                if (!reply.isSuccess()) {
+                    LOG.warn("Node {}: removing group of {} failed: {}", nodeId, r, reply.getException());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Node {}: removing group of {} failed", nodeId, r, e);
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Node {}: removing group of {} failed", nodeId, r, e);
+        }
+        Path raftDir = config.dir().resolve(r.groupId.getUuid().toString());
+        try {
+            if (Files.exists(raftDir)) { // a quiesced group has no division to remove it with
+                deleteTree(raftDir);
+            }
+        } catch (IOException e) {
+            LOG.warn("Node {}: deleting the Raft directory of {} failed; it goes at the next start", nodeId, r, e);
         }
         forget(r, true);
         LOG.info("Node {}: removed replica {}", nodeId, r);
@@ -414,14 +505,29 @@ public final class ReplicaManager implements AutoCloseable {
         return byGroup.size();
     }
 
+    /** Partitions this node leads: running groups it leads, and quiesced ones it led when they quiesced. */
     public int leaderCount() {
         int n = 0;
+        MetadataImage image = images.get();
         for (Replica r : byGroup.values()) {
-            if (division(r).map(d -> d.getInfo().isLeader()).orElse(false)) {
+            boolean leads = r.suspended
+                    ? image.topic(r.topicId).map(t -> t.partitions().get(r.partition.partition()).leader() == nodeId).orElse(false)
+                    : division(r).map(d -> d.getInfo().isLeader()).orElse(false);
+            if (leads) {
                 n++;
             }
         }
         return n;
+    }
+
+    /** Whether the partition's group is stopped here because the partition is quiesced. */
+    public boolean isQuiesced(TopicPartition tp) {
+        return replica(tp).map(r -> r.suspended).orElse(false);
+    }
+
+    /** How many hosted partitions have their group stopped here (quiesced). */
+    public int quiescedCount() {
+        return (int) byGroup.values().stream().filter(r -> r.suspended).count();
     }
 
     /** The partitions hosted here, for status and tests. */

@@ -55,7 +55,9 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * The {@link PartitionService} over this node's replicated partitions. Appends and DeleteRecords go through
  * the partition's Ratis group from this node, which must lead it; the answer comes once a majority holds the
  * entry durably and the leader applied it (acks 1 and -1 alike; see docs/ARCHITECTURE.md). Reads are served by
- * the leader from the partition log, below the high watermark: every applied batch is committed.
+ * the leader from the partition log, below the high watermark: every applied batch is committed. A quiesced
+ * partition (its group stopped on every replica, docs/ARCHITECTURE.md §5.8) is read on its recorded leader up to
+ * the high watermark the quiescing recorded; a write to it wakes it and waits until a leader is known.
  *
  * <p>Also: OffsetForLeaderEpoch from the Raft terms stamped in the batches ({@link #endOffsetForEpoch}), preferred
  * elections through the {@link ReplicaManager}'s leadership transfers, the node's log dirs with their replicas,
@@ -89,11 +91,31 @@ public final class ReplicatedPartitionService implements PartitionService {
         return new io.kayak.metadata.TopicPartition(tp.topic(), tp.partition());
     }
 
-    /** The hosted replica and its running division, if this node leads the partition; else why not. */
-    private record Leading(ReplicaManager manager, Replica replica, RaftServer.Division division, PartitionError error,
-                           int hint) {
+    /**
+     * The hosted replica and its running division, if this node leads the partition; or, for a quiesced partition
+     * this node led, no division but the recorded epoch and high watermark; else why not.
+     */
+    private record Leading(ReplicaManager manager, Replica replica, RaftServer.Division division, long term,
+                           long quiescedHighWatermark, PartitionError error, int hint) {
         static Leading not(PartitionError error, int hint) {
-            return new Leading(null, null, null, error, hint);
+            return new Leading(null, null, null, -1, -1, error, hint);
+        }
+
+        static Leading running(ReplicaManager manager, Replica replica, RaftServer.Division division) {
+            return new Leading(manager, replica, division, division.getInfo().getCurrentTerm(), -1, PartitionError.NONE, -1);
+        }
+
+        boolean quiesced() {
+            return division == null;
+        }
+
+        long highWatermark() {
+            return quiesced() ? quiescedHighWatermark : replica.stateMachine().highWatermark();
+        }
+
+        /** A new leader that has not applied everything committed yet; a quiesced one has. */
+        boolean stillApplying() {
+            return !quiesced() && ReplicatedPartitionService.stillApplying(division);
         }
     }
 
@@ -106,6 +128,17 @@ public final class ReplicatedPartitionService implements PartitionService {
         if (r.isEmpty()) {
             return Leading.not(exists(tp) ? PartitionError.NOT_LEADER : PartitionError.UNKNOWN_PARTITION, recordedLeader(tp));
         }
+        if (r.get().suspended) {
+            Optional<PartitionImage> p = partitionImage(tp);
+            if (p.isEmpty() || !p.get().quiesced()) {
+                return Leading.not(PartitionError.LEADER_NOT_AVAILABLE, -1); // woken; its group is restarting
+            }
+            if (p.get().leader() != manager.nodeId()) {
+                return Leading.not(PartitionError.NOT_LEADER, p.get().leader());
+            }
+            return new Leading(manager, r.get(), null, p.get().leaderEpoch(), p.get().quiescedHighWatermark(),
+                    PartitionError.NONE, -1);
+        }
         Optional<RaftServer.Division> d = manager.division(r.get());
         if (d.isEmpty() || r.get().stateMachine() == null) {
             return Leading.not(PartitionError.LEADER_NOT_AVAILABLE, -1);
@@ -114,7 +147,44 @@ public final class ReplicatedPartitionService implements PartitionService {
             int hint = PartitionGroups.nodeId(d.get().getInfo().getLeaderId());
             return Leading.not(hint < 0 ? PartitionError.LEADER_NOT_AVAILABLE : PartitionError.NOT_LEADER, hint);
         }
-        return new Leading(manager, r.get(), d.get(), PartitionError.NONE, -1);
+        return Leading.running(manager, r.get(), d.get());
+    }
+
+    /**
+     * For writes: the partition is quiesced, being quiesced by this node, or being woken (its group restarting
+     * here). Such a write wakes it and waits for a leader instead of going to a division about to stop or not
+     * running yet.
+     */
+    private boolean asleep(TopicPartition tp, Leading l) {
+        if (l.error == PartitionError.LEADER_NOT_AVAILABLE) {
+            ReplicaManager manager = managers.get();
+            return manager != null && manager.replica(key(tp)).map(r -> r.suspended).orElse(false);
+        }
+        return l.error == PartitionError.NONE
+                && (l.quiesced() || l.replica.quiescing || partitionImage(tp).map(PartitionImage::quiesced).orElse(false));
+    }
+
+    /**
+     * Wakes the partition and, once a leader is known (within {@code timeoutMs}), tries {@code write} once more;
+     * a partition still not writable then answers {@code LEADER_NOT_AVAILABLE} or {@code NOT_LEADER}, both retriable.
+     */
+    private <T> CompletableFuture<T> afterWake(TopicPartition tp, long timeoutMs, Function<Long, CompletableFuture<T>> write,
+                                              Failure<T> failed) {
+        ReplicaManager manager = managers.get();
+        Optional<Replica> r = manager == null ? Optional.empty() : manager.replica(key(tp));
+        if (r.isEmpty()) {
+            return CompletableFuture.completedFuture(failed.of(PartitionError.LEADER_NOT_AVAILABLE, -1, tp + " is waking"));
+        }
+        long start = System.nanoTime();
+        return manager.wake(r.get()).copy().orTimeout(timeoutMs, TimeUnit.MILLISECONDS).handle((v, e) -> e == null)
+                .thenCompose(awake -> {
+                    long left = timeoutMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    if (!awake || left <= 0) {
+                        return CompletableFuture.completedFuture(failed.of(PartitionError.REQUEST_TIMED_OUT, -1,
+                                tp + " was quiesced and has no leader yet after " + timeoutMs + " ms"));
+                    }
+                    return write.apply(left);
+                });
     }
 
     private Optional<PartitionImage> partitionImage(TopicPartition tp) {
@@ -132,7 +202,16 @@ public final class ReplicatedPartitionService implements PartitionService {
 
     @Override
     public CompletableFuture<AppendResult> append(TopicPartition tp, ByteBuffer records, Acks acks, long timeoutMs) {
+        return append(tp, records, timeoutMs, true);
+    }
+
+    private CompletableFuture<AppendResult> append(TopicPartition tp, ByteBuffer records, long timeoutMs, boolean mayWake) {
         Leading l = leading(tp);
+        if (asleep(tp, l)) {
+            return mayWake ? afterWake(tp, timeoutMs, left -> append(tp, records, left, false), AppendResult::failed)
+                    : CompletableFuture.completedFuture(AppendResult.failed(PartitionError.LEADER_NOT_AVAILABLE, -1,
+                    tp + " is waking from quiescence"));
+        }
         if (l.error != PartitionError.NONE) {
             return CompletableFuture.completedFuture(AppendResult.failed(l.error, l.hint, tp + " is not led by this node"));
         }
@@ -186,11 +265,21 @@ public final class ReplicatedPartitionService implements PartitionService {
     private <T> CompletableFuture<T> submit(Leading l, ByteString entry, long timeoutMs,
                                             Failure<T> failed, Function<ProduceReply, T> answer) {
         CompletableFuture<RaftClientReply> call;
+        Replica replica = l.replica;
+        replica.writesInFlight.incrementAndGet();
+        replica.lastWriteNanos = System.nanoTime();
+        if (replica.quiescing) { // the leader started quiescing after this write's check: leave it to the wake-up
+            replica.writesInFlight.decrementAndGet();
+            return CompletableFuture.completedFuture(failed.of(PartitionError.LEADER_NOT_AVAILABLE, -1,
+                    "the partition is being quiesced; retry"));
+        }
         try {
-            call = l.manager.submit(l.replica, entry);
+            call = l.manager.submit(replica, entry);
         } catch (IOException e) {
+            replica.writesInFlight.decrementAndGet();
             return CompletableFuture.completedFuture(failed.of(PartitionError.LEADER_NOT_AVAILABLE, -1, e.getMessage()));
         }
+        call = call.whenComplete((reply, error) -> replica.writesInFlight.decrementAndGet());
         return call.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).handle((reply, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -270,6 +359,10 @@ public final class ReplicatedPartitionService implements PartitionService {
         if (manager == null || leader < 0 || !p.get().isr().contains(preferred)) {
             return CompletableFuture.completedFuture(ElectionResult.NOT_AVAILABLE);
         }
+        if (p.get().quiesced()) { // no group runs to transfer leadership in: wake it; a retry can then move it
+            manager.replica(key(tp)).ifPresent(manager::wake);
+            return CompletableFuture.completedFuture(ElectionResult.NOT_AVAILABLE);
+        }
         return manager.transferLeadership(key(tp), preferred, timeoutMs)
                 .thenApply(ok -> ok ? ElectionResult.ELECTED : ElectionResult.NOT_AVAILABLE);
     }
@@ -333,7 +426,7 @@ public final class ReplicatedPartitionService implements PartitionService {
         if (l.error != PartitionError.NONE || currentLeaderEpoch < 0) {
             return l;
         }
-        long term = l.division.getInfo().getCurrentTerm();
+        long term = l.term;
         if (currentLeaderEpoch < term) {
             return Leading.not(PartitionError.FENCED_LEADER_EPOCH, -1);
         }
@@ -348,9 +441,9 @@ public final class ReplicatedPartitionService implements PartitionService {
         }
         PartitionLog log = l.replica.log;
         try {
-            long hw = l.replica.stateMachine().highWatermark();
+            long hw = l.highWatermark();
             long start = log.logStartOffset();
-            if (offset > hw && stillApplying(l.division)) {
+            if (offset > hw && l.stillApplying()) {
                 // A new leader may not have applied everything committed yet: not out of range, just not here yet.
                 return new ReadResult(PartitionError.NONE, hw, start, RecordsSlice.EMPTY, -1);
             }
@@ -359,7 +452,7 @@ public final class ReplicatedPartitionService implements PartitionService {
             RecordsSlice slice = s.isEmpty() ? RecordsSlice.EMPTY : new RecordsSlice(s.channel(), s.position(), s.length());
             return new ReadResult(PartitionError.NONE, hw, start, slice, -1);
         } catch (OffsetOutOfRangeException e) {
-            return new ReadResult(PartitionError.OFFSET_OUT_OF_RANGE, l.replica.stateMachine().highWatermark(), logStart(log),
+            return new ReadResult(PartitionError.OFFSET_OUT_OF_RANGE, l.highWatermark(), logStart(log),
                     RecordsSlice.EMPTY, -1);
         } catch (LogOfflineException e) {
             return ReadResult.failed(PartitionError.STORAGE_ERROR, -1);
@@ -393,9 +486,9 @@ public final class ReplicatedPartitionService implements PartitionService {
             return OffsetResult.failed(l.error, l.hint);
         }
         PartitionLog log = l.replica.log;
-        int term = (int) l.division.getInfo().getCurrentTerm();
+        int term = (int) l.term;
         try {
-            long hw = l.replica.stateMachine().highWatermark();
+            long hw = l.highWatermark();
             if (timestamp == EARLIEST_TIMESTAMP) {
                 long start = log.logStartOffset();
                 return new OffsetResult(PartitionError.NONE, start, -1, start < hw ? epochAt(log, start, term) : term, -1);
@@ -428,15 +521,15 @@ public final class ReplicatedPartitionService implements PartitionService {
         if (l.error != PartitionError.NONE) {
             return EpochEndOffset.failed(l.error, l.hint);
         }
-        if (!l.division.getInfo().isLeaderReady() || stillApplying(l.division)) {
+        if (!l.quiesced() && (!l.division.getInfo().isLeaderReady() || l.stillApplying())) {
             return EpochEndOffset.failed(PartitionError.LEADER_NOT_AVAILABLE, -1);
         }
-        long term = l.division.getInfo().getCurrentTerm();
+        long term = l.term;
         if (leaderEpoch < 0 || leaderEpoch > term) {
             return new EpochEndOffset(PartitionError.NONE, -1, -1, -1); // Kafka's undefined epoch and offset
         }
         try {
-            EpochEnd end = l.replica.log.endOffsetForEpoch(leaderEpoch, l.replica.stateMachine().highWatermark());
+            EpochEnd end = l.replica.log.endOffsetForEpoch(leaderEpoch, l.highWatermark());
             int epoch = end.epoch() == EpochEnd.NO_EPOCH ? leaderEpoch : end.epoch();
             return new EpochEndOffset(PartitionError.NONE, epoch, end.endOffset(), -1);
         } catch (LogOfflineException e) {
@@ -448,11 +541,20 @@ public final class ReplicatedPartitionService implements PartitionService {
 
     @Override
     public CompletableFuture<OffsetResult> deleteRecords(TopicPartition tp, long offset, long timeoutMs) {
+        return deleteRecords(tp, offset, timeoutMs, true);
+    }
+
+    private CompletableFuture<OffsetResult> deleteRecords(TopicPartition tp, long offset, long timeoutMs, boolean mayWake) {
         Leading l = leading(tp);
+        if (asleep(tp, l)) {
+            return mayWake ? afterWake(tp, timeoutMs, left -> deleteRecords(tp, offset, left, false),
+                    (err, hint, message) -> OffsetResult.failed(err, hint))
+                    : CompletableFuture.completedFuture(OffsetResult.failed(PartitionError.LEADER_NOT_AVAILABLE, -1));
+        }
         if (l.error != PartitionError.NONE) {
             return CompletableFuture.completedFuture(OffsetResult.failed(l.error, l.hint));
         }
-        int epoch = (int) l.division.getInfo().getCurrentTerm();
+        int epoch = (int) l.term;
         return submit(l, PartitionEntry.deleteRecords(offset), timeoutMs,
                 (err, hint, message) -> OffsetResult.failed(err, hint),
                 reply -> reply.error() == ProduceError.NONE
@@ -474,7 +576,7 @@ public final class ReplicatedPartitionService implements PartitionService {
         }
         PartitionLog log = l.replica.log;
         try {
-            long hw = l.replica.stateMachine().highWatermark();
+            long hw = l.highWatermark();
             long start = log.logStartOffset();
             long from = Math.max(offset, start);
             long timestamp = from < hw ? log.batchTimestampAt(from) : -1;

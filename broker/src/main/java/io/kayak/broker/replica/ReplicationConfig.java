@@ -27,10 +27,15 @@ import java.util.Set;
  *                             partition log and its header in the Raft log) before counting it written. Off, an
  *                             acknowledged batch is in the page cache of a majority, like Apache Kafka's default:
  *                             it survives a killed process, not a power loss of a majority
+ * @param quiesceMs            {@code kayak.replication.quiesce.ms}: a partition that took no write for this long,
+ *                             with every replica caught up, stops its Raft group on every replica until the next
+ *                             write (0: never). An idle group otherwise costs each node threads, timers and
+ *                             heartbeats; a quiesced one costs nothing but its open log
  */
 public record ReplicationConfig(String host, int port, Path dir, long electionTimeoutMinMs, long electionTimeoutMaxMs,
                                 long snapshotEntries, long replicaLagTimeMaxMs, long isrCheckIntervalMs,
-                                boolean autoLeaderRebalance, long leaderImbalanceCheckIntervalMs, boolean fsync) {
+                                boolean autoLeaderRebalance, long leaderImbalanceCheckIntervalMs, boolean fsync,
+                                long quiesceMs) {
     public static final String LISTENER = "kayak.replication.listener";
     public static final String DIR = "kayak.replication.dir";
     public static final String ELECTION_TIMEOUT_MIN_MS = "kayak.replication.election.timeout.min.ms";
@@ -41,9 +46,10 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
     public static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
     public static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = "leader.imbalance.check.interval.seconds";
     public static final String FSYNC = "kayak.replication.fsync";
+    public static final String QUIESCE_MS = "kayak.replication.quiesce.ms";
     public static final Set<String> KEYS = Set.of(LISTENER, DIR, ELECTION_TIMEOUT_MIN_MS, ELECTION_TIMEOUT_MAX_MS,
             SNAPSHOT_ENTRIES, REPLICA_LAG_TIME_MAX_MS, ISR_CHECK_INTERVAL_MS, AUTO_LEADER_REBALANCE_ENABLE,
-            LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, FSYNC);
+            LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, FSYNC, QUIESCE_MS);
 
     public static final int DEFAULT_PORT = 9393;
     public static final long DEFAULT_ELECTION_TIMEOUT_MIN_MS = 800;
@@ -52,6 +58,7 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
     public static final long DEFAULT_REPLICA_LAG_TIME_MAX_MS = 30_000;
     public static final long DEFAULT_ISR_CHECK_INTERVAL_MS = 500;
     public static final long DEFAULT_LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = 300;
+    public static final long DEFAULT_QUIESCE_MS = 60_000;
     /** The subdirectory of the first log dir that holds the partition Raft logs unless {@link #DIR} says otherwise. */
     public static final String DEFAULT_SUBDIR = ".kayak-replication";
 
@@ -94,7 +101,8 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
                 value(props, ISR_CHECK_INTERVAL_MS, DEFAULT_ISR_CHECK_INTERVAL_MS, 10),
                 bool(props, AUTO_LEADER_REBALANCE_ENABLE, true),
                 value(props, LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, DEFAULT_LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, 1) * 1000,
-                bool(props, FSYNC, true));
+                bool(props, FSYNC, true),
+                value(props, QUIESCE_MS, DEFAULT_QUIESCE_MS, 0));
     }
 
     private static boolean bool(Map<String, String> props, String key, boolean def) {

@@ -533,6 +533,11 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
         events.leaderChanged(newLeaderId, term);
     }
 
+    @Override
+    public void notifyLeaderReady() {
+        events.leaderReady();
+    }
+
     /** The high watermark: the end of the last committed, applied entry; nothing at or above it is served. */
     public long highWatermark() {
         return highWatermark;

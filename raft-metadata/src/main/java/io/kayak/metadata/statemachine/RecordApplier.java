@@ -21,6 +21,7 @@ import io.kayak.metadata.record.DeleteTopicRecord;
 import io.kayak.metadata.record.FenceExpiredBrokersRecord;
 import io.kayak.metadata.record.MetadataRecord;
 import io.kayak.metadata.record.PartitionLeaderRecord;
+import io.kayak.metadata.record.PartitionQuiesceRecord;
 import io.kayak.metadata.record.RegisterBrokerRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,6 +72,8 @@ public final class RecordApplier {
             return groupState(image, r);
         } else if (record instanceof DeleteGroupOffsetsRecord r) {
             return deleteGroupOffsets(image, r);
+        } else if (record instanceof PartitionQuiesceRecord r) {
+            return partitionQuiesce(image, r);
         }
         throw new IllegalArgumentException("no applier for " + record.type());
     }
@@ -108,17 +111,44 @@ public final class RecordApplier {
         return accept(image.withBrokers(brokers));
     }
 
+    /**
+     * Fences every broker whose lease ended before the record's time, and wakes every quiesced partition with a
+     * replica on a newly fenced broker: its running group then elects a leader among the live replicas if the
+     * fenced one led, and its leader publishes the shrunken ISR, as for a running partition.
+     */
     private Outcome fenceExpired(MetadataImage image, FenceExpiredBrokersRecord r) {
         Map<Integer, BrokerRegistration> brokers = new TreeMap<>(image.brokers());
-        boolean changed = false;
+        Set<Integer> fenced = new HashSet<>();
         for (BrokerRegistration b : image.brokers().values()) {
             if (!b.fenced() && b.leaseExpiryMs() < r.nowMs()) {
                 brokers.put(b.nodeId(), new BrokerRegistration(b.nodeId(), b.incarnationId(), b.endpoints(), b.rack(),
                         b.leaseExpiryMs(), true));
-                changed = true;
+                fenced.add(b.nodeId());
             }
         }
-        return accept(changed ? image.withBrokers(brokers) : image);
+        if (fenced.isEmpty()) {
+            return accept(image);
+        }
+        Map<String, TopicImage> topics = null;
+        for (TopicImage t : image.topics().values()) {
+            List<PartitionImage> partitions = null;
+            for (PartitionImage p : t.partitions()) {
+                if (p.quiesced() && p.replicas().stream().anyMatch(fenced::contains)) {
+                    if (partitions == null) {
+                        partitions = new ArrayList<>(t.partitions());
+                    }
+                    partitions.set(p.partition(), p.withQuiescedHighWatermark(PartitionImage.RUNNING));
+                }
+            }
+            if (partitions != null) {
+                if (topics == null) {
+                    topics = new TreeMap<>(image.topics());
+                }
+                topics.put(t.name(), new TopicImage(t.name(), t.topicId(), t.configs(), partitions));
+            }
+        }
+        MetadataImage withBrokers = image.withBrokers(brokers);
+        return accept(topics == null ? withBrokers : withBrokers.withTopics(topics));
     }
 
     static String topicNameProblem(String name) {
@@ -274,8 +304,57 @@ public final class RecordApplier {
             return refuse(image, MetadataErrorCode.STALE_LEADER_EPOCH, "epoch " + r.leaderEpoch() + " is older than the recorded "
                     + p.leaderEpoch());
         }
+        if (p.quiesced()) {
+            // Replicas stop a quiesced group one by one; two still running may elect a leader meanwhile. That leader
+            // takes no writes (the partition is quiesced) and stops too; it does not lead the partition.
+            return refuse(image, MetadataErrorCode.INVALID_REQUEST, t.name() + "-" + r.partition()
+                    + " is quiesced; only a wake-up or a fenced replica starts it again");
+        }
         List<PartitionImage> partitions = new ArrayList<>(t.partitions());
         partitions.set(r.partition(), new PartitionImage(p.partition(), p.replicas(), r.leader(), r.leaderEpoch(), r.isr()));
+        Map<String, TopicImage> topics = new TreeMap<>(image.topics());
+        topics.put(t.name(), new TopicImage(t.name(), t.topicId(), t.configs(), partitions));
+        return accept(image.withTopics(topics));
+    }
+
+    /**
+     * Quiesces a partition when the proposer is its recorded leader at the recorded epoch, and every replica is in
+     * the ISR on a live broker: a stale leader, or a partition short of a replica, keeps running. A wake-up of a
+     * running partition changes nothing.
+     */
+    private Outcome partitionQuiesce(MetadataImage image, PartitionQuiesceRecord r) {
+        TopicImage t = image.topic(r.topicId()).orElse(null);
+        if (t == null) {
+            return refuse(image, MetadataErrorCode.UNKNOWN_TOPIC, "no topic has id " + r.topicId());
+        }
+        if (r.partition() < 0 || r.partition() >= t.partitions().size()) {
+            return refuse(image, MetadataErrorCode.INVALID_PARTITIONS, "topic '" + t.name() + "' has no partition " + r.partition());
+        }
+        PartitionImage p = t.partitions().get(r.partition());
+        PartitionImage next;
+        if (!r.quiesce()) {
+            if (!p.quiesced()) {
+                return accept(image);
+            }
+            next = p.withQuiescedHighWatermark(PartitionImage.RUNNING);
+        } else {
+            if (p.leader() != r.leader() || p.leaderEpoch() != r.leaderEpoch()) {
+                return refuse(image, MetadataErrorCode.STALE_LEADER_EPOCH, "node " + r.leader() + " at epoch " + r.leaderEpoch()
+                        + " is not the recorded leader of " + t.name() + "-" + r.partition() + " (node " + p.leader()
+                        + ", epoch " + p.leaderEpoch() + ")");
+            }
+            boolean allLive = p.replicas().stream().allMatch(n -> image.brokers().containsKey(n) && !image.brokers().get(n).fenced());
+            if (!p.isr().containsAll(p.replicas()) || !allLive) {
+                return refuse(image, MetadataErrorCode.INVALID_REQUEST, t.name() + "-" + r.partition()
+                        + " has a replica out of the ISR " + p.isr() + " or on a fenced broker; it keeps running");
+            }
+            if (r.highWatermark() < 0) {
+                return refuse(image, MetadataErrorCode.INVALID_REQUEST, "a quiesced high watermark cannot be negative");
+            }
+            next = p.withQuiescedHighWatermark(r.highWatermark());
+        }
+        List<PartitionImage> partitions = new ArrayList<>(t.partitions());
+        partitions.set(r.partition(), next);
         Map<String, TopicImage> topics = new TreeMap<>(image.topics());
         topics.put(t.name(), new TopicImage(t.name(), t.topicId(), t.configs(), partitions));
         return accept(image.withTopics(topics));
