@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,11 @@ class KafkaGroupProtocolTest extends ClusterTest {
             s.setSoTimeout(30_000);
             JoinGroupResponseData tooShort = (JoinGroupResponseData) RawKafka.call(s, ApiKeys.JOIN_GROUP, (short) 5, join(group, "", 10));
             assertEquals(Errors.INVALID_SESSION_TIMEOUT.code(), tooShort.errorCode(), "a 10 ms session is below the minimum");
+            JoinGroupResponseData tooLong = (JoinGroupResponseData) RawKafka.call(s, ApiKeys.JOIN_GROUP, (short) 5,
+                    join(group, "", 1_800_001));
+            assertEquals(Errors.INVALID_SESSION_TIMEOUT.code(), tooLong.errorCode(),
+                    "a session 1 ms above group.max.session.timeout.ms (default 30 min)");
+
 
             JoinGroupResponseData required = (JoinGroupResponseData) RawKafka.call(s, ApiKeys.JOIN_GROUP, (short) 5, join(group, "", 10_000));
             assertEquals(Errors.MEMBER_ID_REQUIRED.code(), required.errorCode());
@@ -110,10 +116,23 @@ class KafkaGroupProtocolTest extends ClusterTest {
                 fail("kcat did not stop on SIGTERM");
             }
         }
+        // kcat is the group's only member and joins once (one assignment, no rebalance), so nothing is redelivered:
+        // every record exactly once, and each partition's offsets dense from 0.
         List<String> got = lines(out);
-        Set<String> values = new HashSet<>();
-        got.forEach(l -> values.add(l.substring(l.lastIndexOf(' ') + 1)));
-        assertEquals(300, values.size(), "every record once: " + got.size() + " lines");
+        Map<String, Integer> times = new HashMap<>();
+        got.forEach(l -> times.merge(l.substring(l.lastIndexOf(' ') + 1), 1, Integer::sum));
+        Map<String, Integer> once = new HashMap<>();
+        for (int i = 0; i < 300; i++) {
+            once.put("value-" + i, 1);
+        }
+        assertEquals(once, times, "every record exactly once");
+        assertEquals(300, got.size(), "one line per record");
+        Map<String, List<Long>> offsets = new HashMap<>();
+        got.forEach(l -> offsets.computeIfAbsent(l.split(" ")[0], p -> new ArrayList<>()).add(Long.parseLong(l.split(" ")[1])));
+        offsets.forEach((p, os) -> assertEquals(java.util.stream.LongStream.range(0, os.size()).boxed().toList(), os,
+                "partition " + p + " in offset order from 0"));
+        assertEquals(1, readAll(out).lines().filter(l -> l.contains("rebalanced") && l.contains("assigned")).count(),
+                "kcat was assigned partitions once: " + readAll(out));
         try (Admin admin = KafkaGroupOffsetsTest.admin(bootstrap)) {
             ReplicatedCluster.await("kcat's group committed the end of every partition", 30, () -> {
                 try {
@@ -206,6 +225,14 @@ class KafkaGroupProtocolTest extends ClusterTest {
             return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         } catch (IOException e) {
             throw new AssertionError("kcat is needed for this test: apt-get install kcat (.ci/run installs it)", e);
+        }
+    }
+
+    private static String readAll(Path out) {
+        try {
+            return Files.readString(out);
+        } catch (IOException e) {
+            throw new AssertionError(e);
         }
     }
 
