@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -55,7 +57,6 @@ class KafkaGroupProtocolTest extends ClusterTest {
                     join(group, "", 1_800_001));
             assertEquals(Errors.INVALID_SESSION_TIMEOUT.code(), tooLong.errorCode(),
                     "a session 1 ms above group.max.session.timeout.ms (default 30 min)");
-
 
             JoinGroupResponseData required = (JoinGroupResponseData) RawKafka.call(s, ApiKeys.JOIN_GROUP, (short) 5, join(group, "", 10_000));
             assertEquals(Errors.MEMBER_ID_REQUIRED.code(), required.errorCode());
@@ -96,6 +97,102 @@ class KafkaGroupProtocolTest extends ClusterTest {
                     Map.of(new TopicPartition("tasks", 0), offsets.get(new TopicPartition("tasks", 0)).offset()),
                     "only the member's own commit was stored");
         }
+    }
+
+    /**
+     * FindCoordinator asked of every node, batched (v4) and one key at a time (v3, v0): all nodes name the same
+     * coordinator for each group, a live broker at its own listener; after a node crashes the survivors agree on a
+     * live one again. Transaction coordinators do not exist: INVALID_REQUEST, which a transactional producer treats
+     * as fatal at once (COORDINATOR_NOT_AVAILABLE would make it retry until max.block.ms).
+     */
+    @Test
+    void everyNodeNamesTheSameLiveCoordinatorForEachGroupAndNoTransactionCoordinator() throws Exception {
+        cluster = ReplicatedCluster.started(tmp, KafkaConsumerGroupTest.GROUP_SETTINGS);
+        List<String> groups = java.util.stream.IntStream.range(0, 12).mapToObj(i -> "orders-" + i).toList();
+        Map<String, Integer> placement = agreedCoordinators(groups);
+        assertTrue(new HashSet<>(placement.values()).size() > 1, "the groups are spread over the nodes: " + placement);
+
+        int victim = placement.get("orders-0");
+        cluster.crash(victim);
+        ReplicatedCluster.await("the survivors agree on live coordinators", 30, () -> {
+            try {
+                return !agreedCoordinators(groups).containsValue(victim);
+            } catch (AssertionError e) {
+                return false; // still disagreeing or not yet moved: ask again
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Map<String, Integer> after = agreedCoordinators(groups);
+        placement.forEach((g, node) -> {
+            if (node != victim) {
+                assertEquals(node, after.get(g), g + " was not on the crashed node: it stays where it was");
+            }
+        });
+
+        int port = cluster.servers.values().iterator().next().kafkaServers().get(0).port();
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            FindCoordinatorResponseData batched = (FindCoordinatorResponseData) RawKafka.call(s, ApiKeys.FIND_COORDINATOR,
+                    (short) 4, new FindCoordinatorRequestData().setKeyType((byte) 1).setCoordinatorKeys(List.of("tx-a", "tx-b")));
+            assertEquals(2, batched.coordinators().size());
+            for (FindCoordinatorResponseData.Coordinator c : batched.coordinators()) {
+                assertEquals(Errors.INVALID_REQUEST.code(), c.errorCode(), c.toString());
+                assertEquals(-1, c.nodeId());
+            }
+            FindCoordinatorResponseData single = (FindCoordinatorResponseData) RawKafka.call(s, ApiKeys.FIND_COORDINATOR,
+                    (short) 3, new FindCoordinatorRequestData().setKeyType((byte) 1).setKey("tx-a"));
+            assertEquals(Errors.INVALID_REQUEST.code(), single.errorCode());
+        }
+        Map<String, Object> pp = Map.of("bootstrap.servers", cluster.bootstrap(), "transactional.id", "tx-a",
+                "max.block.ms", "60000");
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(pp,
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            long started = System.nanoTime();
+            org.apache.kafka.common.KafkaException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.apache.kafka.common.KafkaException.class, producer::initTransactions);
+            assertTrue(e.getMessage().contains("Kayak has no transaction coordinator"), e.toString());
+            assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30), "failed at once, not at max.block.ms");
+        }
+    }
+
+    /**
+     * Asks every running node for the coordinator of each group, batched and singly; asserts they all agree, without
+     * error, on a running node at that node's listener; returns group -> coordinator.
+     */
+    private Map<String, Integer> agreedCoordinators(List<String> groups) throws IOException {
+        Map<String, Integer> agreed = new HashMap<>();
+        for (var server : cluster.servers.values()) {
+            try (Socket s = new Socket("127.0.0.1", server.kafkaServers().get(0).port())) {
+                s.setSoTimeout(30_000);
+                FindCoordinatorResponseData batched = (FindCoordinatorResponseData) RawKafka.call(s, ApiKeys.FIND_COORDINATOR,
+                        (short) 4, new FindCoordinatorRequestData().setKeyType((byte) 0).setCoordinatorKeys(groups));
+                assertEquals(groups, batched.coordinators().stream().map(FindCoordinatorResponseData.Coordinator::key).toList());
+                for (FindCoordinatorResponseData.Coordinator c : batched.coordinators()) {
+                    assertEquals(Errors.NONE.code(), c.errorCode(), c.toString());
+                    assertLiveListener(c.nodeId(), c.host(), c.port());
+                    Integer before = agreed.putIfAbsent(c.key(), c.nodeId());
+                    assertEquals(before == null ? c.nodeId() : before, c.nodeId(), "nodes disagree on " + c.key());
+                }
+                for (int i = 0; i < groups.size(); i++) {
+                    String g = groups.get(i);
+                    short version = (short) (i % 2 == 0 ? 3 : 0);
+                    FindCoordinatorRequestData req = new FindCoordinatorRequestData().setKey(g);
+                    FindCoordinatorResponseData one = (FindCoordinatorResponseData) RawKafka.call(s, ApiKeys.FIND_COORDINATOR,
+                            version, version >= 1 ? req.setKeyType((byte) 0) : req);
+                    assertEquals(Errors.NONE.code(), one.errorCode(), one.toString());
+                    assertEquals(agreed.get(g), one.nodeId(), "v" + version + " and v4 disagree on " + g);
+                    assertLiveListener(one.nodeId(), one.host(), one.port());
+                }
+            }
+        }
+        return agreed;
+    }
+
+    private void assertLiveListener(int nodeId, String host, int port) {
+        var server = cluster.servers.get(nodeId);
+        assertTrue(server != null, "node " + nodeId + " is not running");
+        assertEquals("127.0.0.1:" + server.kafkaServers().get(0).port(), host + ":" + port);
     }
 
     @Test
