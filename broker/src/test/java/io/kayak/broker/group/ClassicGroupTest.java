@@ -185,6 +185,75 @@ class ClassicGroupTest {
         assertEquals(ClassicGroup.State.STABLE, group.state());
     }
 
+    /** Joins two members; returns {leader, follower} of the new generation, both still to sync. */
+    private JoinResult[] joinedPair() {
+        CompletableFuture<JoinResult> a = joinNew("range");
+        CompletableFuture<JoinResult> b = joinNew("range");
+        advance(600);
+        advance(600);
+        JoinResult ra = a.join();
+        JoinResult rb = b.join();
+        assertEquals(ClassicGroup.State.COMPLETING_REBALANCE, group.state());
+        return ra.leaderId().equals(ra.memberId()) ? new JoinResult[] {ra, rb} : new JoinResult[] {rb, ra};
+    }
+
+    @Test
+    void aLeaderThatHeartbeatsButNeverSyncsIsRemovedAfterTheRebalanceTimeoutAndTheWaitingMembersRebalance() {
+        JoinResult[] m = joinedPair();
+        JoinResult leader = m[0];
+        JoinResult follower = m[1];
+        CompletableFuture<SyncResult> waiting = group.sync(sync(follower, Map.of()), now);
+        for (int i = 0; i < 19; i++) {
+            advance(1_000);
+            assertEquals(GroupError.NONE, group.heartbeat(leader.memberId(), null, leader.generation(), now));
+        }
+        assertFalse(waiting.isDone(), "within the 20 s rebalance timeout the follower waits for the leader's assignment");
+        advance(1_000);
+        assertEquals(GroupError.REBALANCE_IN_PROGRESS, waiting.join().error(), "not forever");
+        assertEquals(GroupError.UNKNOWN_MEMBER_ID, group.heartbeat(leader.memberId(), null, leader.generation(), now),
+                "the leader that never synced was removed");
+        assertEquals(ClassicGroup.State.PREPARING_REBALANCE, group.state());
+        JoinResult alone = group.join(join(follower.memberId(), null, protocols("range")), now).join();
+        assertEquals(follower.generation() + 1, alone.generation());
+        assertEquals(follower.memberId(), alone.leaderId(), "the remaining member leads the next generation");
+    }
+
+    @Test
+    void aFollowerThatNeverSyncsIsRemovedAfterTheRebalanceTimeoutEvenOnceTheGroupIsStable() {
+        JoinResult[] m = joinedPair();
+        JoinResult leader = m[0];
+        JoinResult follower = m[1];
+        assertEquals(GroupError.NONE, group.sync(sync(leader, Map.of()), now).join().error());
+        assertEquals(ClassicGroup.State.STABLE, group.state());
+        for (int i = 0; i < 19; i++) {
+            advance(1_000);
+            assertEquals(GroupError.NONE, group.heartbeat(leader.memberId(), null, leader.generation(), now));
+            assertEquals(GroupError.NONE, group.heartbeat(follower.memberId(), null, follower.generation(), now));
+        }
+        advance(1_000);
+        assertEquals(GroupError.UNKNOWN_MEMBER_ID, group.heartbeat(follower.memberId(), null, follower.generation(), now),
+                "heartbeats alone do not keep a member that never fetched its assignment");
+        assertEquals(GroupError.REBALANCE_IN_PROGRESS, group.heartbeat(leader.memberId(), null, leader.generation(), now));
+    }
+
+    @Test
+    void membersThatSyncInTimeAreKeptPastTheRebalanceTimeout() {
+        JoinResult[] m = joinedPair();
+        CompletableFuture<SyncResult> followerSync = group.sync(sync(m[1], Map.of()), now);
+        for (int i = 0; i < 19; i++) {
+            advance(1_000);
+            assertEquals(GroupError.NONE, group.heartbeat(m[0].memberId(), null, m[0].generation(), now));
+        }
+        assertEquals(GroupError.NONE, group.sync(sync(m[0], Map.of()), now).join().error(), "the leader syncs just in time");
+        assertEquals(GroupError.NONE, followerSync.join().error());
+        for (int i = 0; i < 5; i++) {
+            advance(1_000);
+            assertEquals(GroupError.NONE, group.heartbeat(m[0].memberId(), null, m[0].generation(), now));
+            assertEquals(GroupError.NONE, group.heartbeat(m[1].memberId(), null, m[1].generation(), now));
+        }
+        assertEquals(ClassicGroup.State.STABLE, group.state(), "past the rebalance timeout, nobody was removed");
+    }
+
     @Test
     void membersToldToComeBackWithAnIdExpireIfTheyDoNot() {
         JoinResult first = group.join(join("", null, protocols("range")), now).join();
