@@ -569,12 +569,15 @@ final class ClassicGroup {
         tryCompleteJoin(nowMs);
     }
 
-    /** OffsetCommit's checks: a member of the current generation, or anyone (generation -1) while Empty. */
+    /**
+     * OffsetCommit's checks: a member of the current generation, or anyone with generation -1 while Empty (simple
+     * commits of consumers with manual assignment or admin tools, whatever member id they send, as in Kafka).
+     */
     GroupError checkCommit(int generation, String memberId, String instanceId, long nowMs) {
         if (state == State.DEAD) {
             return GroupError.COORDINATOR_NOT_AVAILABLE;
         }
-        if (generation < 0 && (memberId == null || memberId.isEmpty()) && state == State.EMPTY) {
+        if (generation < 0 && state == State.EMPTY) {
             return GroupError.NONE;
         }
         GroupError e = checkMember(memberId, instanceId, generation);

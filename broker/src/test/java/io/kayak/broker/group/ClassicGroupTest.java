@@ -157,6 +157,10 @@ class ClassicGroupTest {
         assertEquals(ClassicGroup.State.EMPTY, group.state());
         assertEquals(m[0].generation() + 1, group.generation());
         assertEquals(GroupError.NONE, group.checkCommit(-1, "", null, now), "an empty group takes simple commits");
+        assertEquals(GroupError.NONE, group.checkCommit(-1, "standalone-consumer", null, now),
+                "whatever member id they carry, as in Kafka");
+        assertEquals(GroupError.UNKNOWN_MEMBER_ID, group.checkCommit(m[0].generation() + 1, "standalone-consumer", null, now),
+                "a generation is checked against the members");
     }
 
     @Test
