@@ -80,6 +80,7 @@ final class ClassicGroup {
     private boolean joinedDuringDelay;
     private boolean dirty;
     private long rebalances;
+    private long sessionsExpired;
 
     ClassicGroup(String groupId, GroupConfig config, long nowMs) {
         this.groupId = groupId;
@@ -146,6 +147,13 @@ final class ClassicGroup {
         long r = rebalances;
         rebalances = 0;
         return r;
+    }
+
+    /** Members removed since the last call because their session ran out without a heartbeat. */
+    long takeSessionsExpired() {
+        long e = sessionsExpired;
+        sessionsExpired = 0;
+        return e;
     }
 
     /** This node stops coordinating the group: whoever waits is told to find the new coordinator. */
@@ -602,6 +610,7 @@ final class ClassicGroup {
             for (GroupMember m : new ArrayList<>(members.values())) {
                 if (m.expired(nowMs)) {
                     remove(m);
+                    sessionsExpired++;
                     shrank = true;
                 }
             }

@@ -137,6 +137,10 @@ public final class GroupCoordinator implements GroupService, AutoCloseable {
         if (rebalances > 0) {
             metrics.rebalances.mark(rebalances);
         }
+        long expired = g.takeSessionsExpired();
+        if (expired > 0) {
+            metrics.membersExpired.mark(expired);
+        }
         if (g.takeDirty() && g.state() != ClassicGroup.State.DEAD) {
             GroupImage snapshot = g.toImage();
             writer.execute(() -> {

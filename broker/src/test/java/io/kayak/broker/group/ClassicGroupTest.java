@@ -110,6 +110,7 @@ class ClassicGroupTest {
         assertEquals(GroupError.REBALANCE_IN_PROGRESS, group.heartbeat(m[0].memberId(), null, m[0].generation(), now),
                 "the other member's 5 s session ran out");
         assertEquals(GroupError.UNKNOWN_MEMBER_ID, group.heartbeat(m[1].memberId(), null, m[1].generation(), now));
+        assertEquals(1, group.takeSessionsExpired(), "counted for the members-expired metric");
         JoinResult rejoined = group.join(join(m[0].memberId(), null, protocols("range", "roundrobin")), now).join();
         assertEquals(m[0].generation() + 1, rejoined.generation());
         assertEquals(1, rejoined.members().size());
@@ -161,6 +162,7 @@ class ClassicGroupTest {
                 "whatever member id they carry, as in Kafka");
         assertEquals(GroupError.UNKNOWN_MEMBER_ID, group.checkCommit(m[0].generation() + 1, "standalone-consumer", null, now),
                 "a generation is checked against the members");
+        assertEquals(0, group.takeSessionsExpired(), "leaving is not expiring");
     }
 
     @Test
@@ -216,6 +218,7 @@ class ClassicGroupTest {
         assertEquals(GroupError.REBALANCE_IN_PROGRESS, waiting.join().error(), "not forever");
         assertEquals(GroupError.UNKNOWN_MEMBER_ID, group.heartbeat(leader.memberId(), null, leader.generation(), now),
                 "the leader that never synced was removed");
+        assertEquals(0, group.takeSessionsExpired(), "its session did not run out");
         assertEquals(ClassicGroup.State.PREPARING_REBALANCE, group.state());
         JoinResult alone = group.join(join(follower.memberId(), null, protocols("range")), now).join();
         assertEquals(follower.generation() + 1, alone.generation());
