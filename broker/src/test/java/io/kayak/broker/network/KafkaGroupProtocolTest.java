@@ -269,6 +269,18 @@ class KafkaGroupProtocolTest extends ClusterTest {
             assertEquals(Map.of("billers", org.apache.kafka.common.GroupState.STABLE, "archivist",
                     org.apache.kafka.common.GroupState.EMPTY), listed);
 
+            assertEquals(Set.of(new TopicPartition("archive", 0)), admin.listConsumerGroupOffsets("archivist")
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).keySet());
+            admin.deleteTopics(List.of("archive")).all().get(30, TimeUnit.SECONDS);
+            ReplicatedCluster.await("the archivist's committed offset went with the deleted topic", 30, () -> {
+                try {
+                    return admin.listConsumerGroupOffsets("archivist").partitionsToOffsetAndMetadata()
+                            .get(30, TimeUnit.SECONDS).isEmpty();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+
             var d = admin.describeConsumerGroups(List.of("billers")).describedGroups().get("billers").get(30, TimeUnit.SECONDS);
             assertEquals(org.apache.kafka.common.GroupState.STABLE, d.groupState());
             assertEquals("range", d.partitionAssignor());
