@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The quickstart as a user runs it, with the real scripts and separate JVMs: kayak-cluster.sh start, kill -9
  * of the metadata leader, quorum describe reporting a new leader, kayak-server.sh bringing the node back,
- * and the quorum showing it rejoined with zero lag. Every node is stopped by its PID at the end.
+ * and the quorum showing it rejoined with zero lag; kill -9 of the node leading most partitions under a producer,
+ * and of the node coordinating a consumer group under its members ({@link GroupTraffic}). Every node is stopped by
+ * its PID at the end.
  */
 @Tag("system")
 class ClusterScriptsIT {
@@ -361,15 +363,15 @@ class ClusterScriptsIT {
         ap.put("bootstrap.servers", bootstrap);
         ap.put("request.timeout.ms", "5000");
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(ap);
-             OffsetSampler sampler = new OffsetSampler(admin, group);
-             GroupReader first = new GroupReader(bootstrap, group, topic, "reader-1");
-             GroupReader second = new GroupReader(bootstrap, group, topic, "reader-2");
-             TopicWriter writer = new TopicWriter(bootstrap, topic, partitions)) {
+             GroupTraffic.OffsetSampler sampler = new GroupTraffic.OffsetSampler(admin, group);
+             GroupTraffic.Reader first = new GroupTraffic.Reader(bootstrap, group, topic, "reader-1");
+             GroupTraffic.Reader second = new GroupTraffic.Reader(bootstrap, group, topic, "reader-2");
+             GroupTraffic.Writer writer = new GroupTraffic.Writer(bootstrap, topic, partitions)) {
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions, (short) 3)))
                     .all().get(60, TimeUnit.SECONDS);
             awaitFullIsr(admin, topic, 90);
-            List<GroupReader> readers = List.of(first, second);
-            readers.forEach(GroupReader::start);
+            List<GroupTraffic.Reader> readers = List.of(first, second);
+            readers.forEach(GroupTraffic.Reader::start);
             writer.start();
             sampler.start();
             awaitGroup(admin, group, -1, 90);
@@ -395,8 +397,8 @@ class ClusterScriptsIT {
                     "every acknowledged record is in the topic once");
             await("every acknowledged record consumed and the end offsets committed", 120,
                     () -> consumed(readers).containsAll(writer.acked) && ends.equals(sampler.committed()), readers, writer);
-            readers.forEach(GroupReader::stop);
-            for (GroupReader r : readers) {
+            readers.forEach(GroupTraffic.Reader::stop);
+            for (GroupTraffic.Reader r : readers) {
                 assertEquals(List.of(), r.failures, r.name + " failed");
             }
             sampler.stop();
@@ -404,7 +406,7 @@ class ClusterScriptsIT {
         }
     }
 
-    private static java.util.Set<String> consumed(List<GroupReader> readers) {
+    private static java.util.Set<String> consumed(List<GroupTraffic.Reader> readers) {
         java.util.Set<String> all = new java.util.HashSet<>();
         readers.forEach(r -> all.addAll(r.values));
         return all;
@@ -412,7 +414,7 @@ class ClusterScriptsIT {
 
     /** Waits for {@code condition}, failing at once if a reader or the writer failed. */
     private static void await(String what, long seconds, java.util.function.BooleanSupplier condition,
-                              List<GroupReader> readers, TopicWriter writer) {
+                              List<GroupTraffic.Reader> readers, GroupTraffic.Writer writer) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             readers.forEach(r -> assertEquals(List.of(), r.failures, r.name + " failed"));
@@ -453,183 +455,6 @@ class ClusterScriptsIT {
         Map<org.apache.kafka.common.TopicPartition, Long> out = new HashMap<>();
         admin.listOffsets(q).all().get(30, TimeUnit.SECONDS).forEach((tp, r) -> out.put(tp, r.offset()));
         return out;
-    }
-
-    /** A group member on its own thread: subscribes, polls, remembers every value it got, commits after each poll. */
-    private static final class GroupReader implements AutoCloseable {
-        final String name;
-        final java.util.Set<String> values = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        final List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        private final java.util.Properties props = new java.util.Properties();
-        private final String topic;
-        private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-        private final Thread thread;
-
-        GroupReader(String bootstrap, String group, String topic, String name) {
-            this.name = name;
-            this.topic = topic;
-            props.put("bootstrap.servers", bootstrap);
-            props.put("group.id", group);
-            props.put("client.id", name);
-            props.put("enable.auto.commit", "false");
-            props.put("auto.offset.reset", "earliest");
-            props.put("request.timeout.ms", "5000");
-            thread = new Thread(this::run, "group-reader-" + name);
-            thread.setDaemon(true);
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        private void run() {
-            try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(props,
-                    new org.apache.kafka.common.serialization.StringDeserializer(),
-                    new org.apache.kafka.common.serialization.StringDeserializer())) {
-                consumer.subscribe(List.of(topic));
-                while (running.get()) {
-                    var records = consumer.poll(java.time.Duration.ofMillis(200));
-                    records.forEach(r -> values.add(r.value()));
-                    if (records.isEmpty()) {
-                        continue;
-                    }
-                    try {
-                        consumer.commitSync(java.time.Duration.ofSeconds(60));
-                    } catch (org.apache.kafka.common.errors.RebalanceInProgressException
-                             | org.apache.kafka.clients.consumer.CommitFailedException e) {
-                        // the group is rebalancing: the next poll rejoins, uncommitted records come again
-                    }
-                }
-            } catch (Throwable t) {
-                failures.add(t);
-            }
-        }
-
-        void stop() {
-            running.set(false);
-            try {
-                thread.join(60_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            assertTrue(!thread.isAlive(), name + " did not stop");
-        }
-
-        @Override
-        public void close() {
-            if (thread.isAlive()) {
-                stop();
-            }
-        }
-    }
-
-    /** An idempotent acks=all producer on its own thread writing "0", "1", ... round-robin over the partitions. */
-    private static final class TopicWriter implements AutoCloseable {
-        final java.util.Set<String> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        final List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        private final org.apache.kafka.clients.producer.KafkaProducer<String, String> producer;
-        private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-        private final Thread thread;
-
-        TopicWriter(String bootstrap, String topic, int partitions) {
-            java.util.Properties pp = new java.util.Properties();
-            pp.put("bootstrap.servers", bootstrap);
-            pp.put("acks", "all");
-            pp.put("linger.ms", "5");
-            pp.put("request.timeout.ms", "5000");
-            pp.put("delivery.timeout.ms", "120000");
-            producer = new org.apache.kafka.clients.producer.KafkaProducer<>(pp,
-                    new org.apache.kafka.common.serialization.StringSerializer(),
-                    new org.apache.kafka.common.serialization.StringSerializer());
-            thread = new Thread(() -> {
-                for (int i = 0; running.get(); i++) {
-                    String value = Integer.toString(i);
-                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, i % partitions, null, value),
-                            (md, e) -> {
-                                if (e != null) {
-                                    failures.add(e);
-                                } else {
-                                    acked.add(value);
-                                }
-                            });
-                    if (i % 100 == 99) {
-                        producer.flush(); // at most 100 records in flight: the readers keep up
-                    }
-                }
-            }, "topic-writer");
-            thread.setDaemon(true);
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        void stopAndFlush() throws InterruptedException {
-            running.set(false);
-            thread.join(60_000);
-            assertTrue(!thread.isAlive(), "the writer did not stop");
-            producer.flush();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            if (thread.isAlive()) {
-                stopAndFlush();
-            }
-            producer.close(java.time.Duration.ofSeconds(10));
-        }
-    }
-
-    /** Samples the group's committed offsets through the AdminClient and records any that went backwards. */
-    private static final class OffsetSampler implements AutoCloseable {
-        final List<String> regressions = new java.util.concurrent.CopyOnWriteArrayList<>();
-        private final Map<org.apache.kafka.common.TopicPartition, Long> highest = new java.util.concurrent.ConcurrentHashMap<>();
-        private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-        private final Thread thread;
-
-        OffsetSampler(org.apache.kafka.clients.admin.Admin admin, String group) {
-            thread = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
-                                .forEach((tp, o) -> {
-                                    Long before = highest.put(tp, o.offset());
-                                    if (before != null && o.offset() < before) {
-                                        regressions.add(tp + " went from " + before + " to " + o.offset());
-                                    }
-                                });
-                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                        // the coordinator is moving: sample again
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-                }
-            }, "offset-sampler");
-            thread.setDaemon(true);
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        long committedSum() {
-            return highest.values().stream().mapToLong(Long::longValue).sum();
-        }
-
-        Map<org.apache.kafka.common.TopicPartition, Long> committed() {
-            return Map.copyOf(highest);
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            thread.join(30_000);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop();
-        }
     }
 
     private static void awaitCount(String what, java.util.concurrent.atomic.AtomicInteger counter, int target,
