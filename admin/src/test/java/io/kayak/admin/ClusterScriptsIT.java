@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The quickstart as a user runs it, with the real scripts and separate JVMs: kayak-cluster.sh start, kill -9
  * of the metadata leader, quorum describe reporting a new leader, kayak-server.sh bringing the node back,
- * and the quorum showing it rejoined with zero lag. Every node is stopped by its PID at the end.
+ * and the quorum showing it rejoined with zero lag; kill -9 of the node leading most partitions under a producer,
+ * and of the node coordinating a consumer group under its members ({@link GroupTraffic}). Every node is stopped by
+ * its PID at the end.
  */
 @Tag("system")
 class ClusterScriptsIT {
@@ -338,6 +340,121 @@ class ClusterScriptsIT {
                         + ": every acknowledged record once, in acknowledgement order, and nothing else");
             }
         }
+    }
+
+    /**
+     * Issue 6's fail-over promise with real processes: two members of a group (subscribe, commitSync after every
+     * poll) read a topic while an idempotent producer writes to it; {@code kill -9} hits the node coordinating the
+     * group; the group moves to a live node and both members carry on there (Stable, two members, commits accepted
+     * again); the node is restarted with the script (the group may move back to it). Throughout, an AdminClient
+     * samples the committed offsets: none ever goes backwards. In the end every acknowledged record was consumed at
+     * least once and the committed offsets are the end offsets.
+     */
+    @Test
+    void aConsumerGroupCarriesOnWhenItsCoordinatorIsKilled() throws Exception {
+        writeConfigs();
+        Result start = script("bin/kayak-cluster.sh", "start");
+        assertEquals(0, start.exit(), start.output());
+        String bootstrap = kafkaPorts.values().stream().map(p -> "127.0.0.1:" + p).reduce((a, b) -> a + "," + b).orElseThrow();
+        String topic = "payments";
+        String group = "payment-readers";
+        int partitions = 3;
+        java.util.Properties ap = new java.util.Properties();
+        ap.put("bootstrap.servers", bootstrap);
+        ap.put("request.timeout.ms", "5000");
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(ap);
+             GroupTraffic.OffsetSampler sampler = new GroupTraffic.OffsetSampler(admin, group);
+             GroupTraffic.Reader first = new GroupTraffic.Reader(bootstrap, group, topic, "reader-1");
+             GroupTraffic.Reader second = new GroupTraffic.Reader(bootstrap, group, topic, "reader-2");
+             GroupTraffic.Writer writer = new GroupTraffic.Writer(bootstrap, topic, partitions)) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions, (short) 3)))
+                    .all().get(60, TimeUnit.SECONDS);
+            awaitFullIsr(admin, topic, 90);
+            List<GroupTraffic.Reader> readers = List.of(first, second);
+            readers.forEach(GroupTraffic.Reader::start);
+            writer.start();
+            sampler.start();
+            awaitGroup(admin, group, -1, 90);
+            await("records consumed and committed before the kill", 90,
+                    () -> consumed(readers).size() >= 1_000 && sampler.committedSum() > 0, readers, writer);
+
+            int victim = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group)
+                    .coordinator().id();
+            long committedAtKill = sampler.committedSum();
+            int consumedAtKill = consumed(readers).size();
+            ProcessHandle.of(pidOf(victim)).orElseThrow().destroyForcibly(); // kill -9
+            awaitGroup(admin, group, victim, 120);
+            await("commits accepted by the new coordinator", 120, () -> sampler.committedSum() > committedAtKill
+                    && consumed(readers).size() >= consumedAtKill + 1_000, readers, writer);
+
+            Result restart = script("bin/kayak-server.sh", "-daemon", tmp.resolve("conf/server-" + victim + ".properties").toString());
+            assertEquals(0, restart.exit(), restart.output());
+            awaitFullIsr(admin, topic, 120);
+            writer.stopAndFlush();
+            assertEquals(List.of(), writer.failures, "the producer recovered from everything");
+            Map<org.apache.kafka.common.TopicPartition, Long> ends = endOffsets(admin, topic, partitions);
+            assertEquals(writer.acked.size(), ends.values().stream().mapToLong(Long::longValue).sum(),
+                    "every acknowledged record is in the topic once");
+            await("every acknowledged record consumed and the end offsets committed", 120,
+                    () -> consumed(readers).containsAll(writer.acked) && ends.equals(sampler.committed()), readers, writer);
+            readers.forEach(GroupTraffic.Reader::stop);
+            for (GroupTraffic.Reader r : readers) {
+                assertEquals(List.of(), r.failures, r.name + " failed");
+            }
+            sampler.stop();
+            assertEquals(List.of(), sampler.regressions, "committed offsets only move forward");
+        }
+    }
+
+    private static java.util.Set<String> consumed(List<GroupTraffic.Reader> readers) {
+        java.util.Set<String> all = new java.util.HashSet<>();
+        readers.forEach(r -> all.addAll(r.values));
+        return all;
+    }
+
+    /** Waits for {@code condition}, failing at once if a reader or the writer failed. */
+    private static void await(String what, long seconds, java.util.function.BooleanSupplier condition,
+                              List<GroupTraffic.Reader> readers, GroupTraffic.Writer writer) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            readers.forEach(r -> assertEquals(List.of(), r.failures, r.name + " failed"));
+            assertEquals(List.of(), writer.failures, "the producer failed");
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
+    /** Waits until the group is Stable with two members and coordinated by a node other than {@code notBy}. */
+    private static void awaitGroup(org.apache.kafka.clients.admin.Admin admin, String group, int notBy, long seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String last = "nothing";
+        while (System.nanoTime() < deadline) {
+            try {
+                var d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+                last = d.toString();
+                if (d.groupState() == org.apache.kafka.common.GroupState.STABLE && d.members().size() == 2
+                        && d.coordinator().id() != notBy) {
+                    return;
+                }
+            } catch (Exception e) {
+                last = e.toString(); // the coordinator is moving
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        fail("group " + group + " never became Stable with two members away from node " + notBy + ": " + last);
+    }
+
+    private static Map<org.apache.kafka.common.TopicPartition, Long> endOffsets(org.apache.kafka.clients.admin.Admin admin,
+                                                                                 String topic, int partitions) throws Exception {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> q = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            q.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        Map<org.apache.kafka.common.TopicPartition, Long> out = new HashMap<>();
+        admin.listOffsets(q).all().get(30, TimeUnit.SECONDS).forEach((tp, r) -> out.put(tp, r.offset()));
+        return out;
     }
 
     private static void awaitCount(String what, java.util.concurrent.atomic.AtomicInteger counter, int target,

@@ -12,9 +12,11 @@ import io.kayak.network.service.GroupService.SyncRequest;
 import io.kayak.network.service.GroupService.SyncResult;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,7 +32,10 @@ import java.util.concurrent.CompletableFuture;
  *   arriving, so a starting fleet lands in one generation.</li>
  *   <li>Completing the join bumps the generation, selects the protocol every member supports with the most
  *   first-choice votes, and answers every member; the leader also gets everyone's metadata.</li>
- *   <li>CompletingRebalance waits for the leader's SyncGroup, which carries the assignment; then Stable.</li>
+ *   <li>CompletingRebalance waits for the leader's SyncGroup, which carries the assignment; then Stable. Every
+ *   member must send its SyncGroup within the rebalance timeout of the join: those that have not by then (a
+ *   leader that heartbeats but never syncs would otherwise keep the others waiting forever) are removed and the
+ *   group rebalances, as in Kafka.</li>
  *   <li>Members whose session runs out without a heartbeat are removed and the group rebalances. Static members
  *   ({@code group.instance.id}) that come back under a new member id take their old place and assignment without
  *   a rebalance; the old id is fenced.</li>
@@ -66,12 +71,16 @@ final class ClassicGroup {
     private final Map<String, String> staticMembers = new HashMap<>();
     /** Members told MEMBER_ID_REQUIRED, until they rejoin or this deadline passes. */
     private final Map<String, Long> pendingMembers = new HashMap<>();
+    /** Members of this generation that have not sent their SyncGroup yet, until {@link #syncDeadlineMs}. */
+    private final Set<String> pendingSync = new HashSet<>();
+    private long syncDeadlineMs;
     private long joinDeadlineMs;
     private boolean initialDelay;
     private long initialDelayEndMs;
     private boolean joinedDuringDelay;
     private boolean dirty;
     private long rebalances;
+    private long sessionsExpired;
 
     ClassicGroup(String groupId, GroupConfig config, long nowMs) {
         this.groupId = groupId;
@@ -138,6 +147,13 @@ final class ClassicGroup {
         long r = rebalances;
         rebalances = 0;
         return r;
+    }
+
+    /** Members removed since the last call because their session ran out without a heartbeat. */
+    long takeSessionsExpired() {
+        long e = sessionsExpired;
+        sessionsExpired = 0;
+        return e;
     }
 
     /** This node stops coordinating the group: whoever waits is told to find the new coordinator. */
@@ -285,6 +301,9 @@ final class ClassicGroup {
         if (oldId.equals(leaderId)) {
             leaderId = newId;
         }
+        if (pendingSync.remove(oldId)) {
+            pendingSync.add(newId);
+        }
         if (old.awaitingJoin != null) {
             old.awaitingJoin.complete(JoinResult.failed(GroupError.FENCED_INSTANCE_ID, oldId));
         }
@@ -345,6 +364,7 @@ final class ClassicGroup {
         }
         boolean first = state == State.EMPTY;
         state = State.PREPARING_REBALANCE;
+        pendingSync.clear();
         stateTimestampMs = nowMs;
         rebalances++;
         long timeout = maxRebalanceTimeoutMs();
@@ -392,6 +412,9 @@ final class ClassicGroup {
             leaderId = members.keySet().iterator().next();
         }
         state = State.COMPLETING_REBALANCE;
+        pendingSync.clear();
+        pendingSync.addAll(members.keySet());
+        syncDeadlineMs = nowMs + maxRebalanceTimeoutMs();
         List<JoinedMember> all = joinedMembers();
         for (GroupMember m : members.values()) {
             CompletableFuture<JoinResult> f = m.awaitingJoin;
@@ -442,6 +465,7 @@ final class ClassicGroup {
         if (state == State.PREPARING_REBALANCE) {
             return done(SyncResult.failed(GroupError.REBALANCE_IN_PROGRESS));
         }
+        pendingSync.remove(m.memberId);
         if (state == State.STABLE) {
             return done(new SyncResult(GroupError.NONE, protocolType, protocol, m.assignment));
         }
@@ -462,6 +486,7 @@ final class ClassicGroup {
                 if (x.awaitingSync != null) {
                     x.awaitingSync.complete(new SyncResult(GroupError.NONE, protocolType, protocol, x.assignment));
                     x.awaitingSync = null;
+                    x.heartbeat(nowMs); // its session restarts with the answer, however long it waited for it
                 }
             }
         }
@@ -536,6 +561,7 @@ final class ClassicGroup {
 
     private void remove(GroupMember m) {
         members.remove(m.memberId);
+        pendingSync.remove(m.memberId);
         if (m.instanceId != null && m.memberId.equals(staticMembers.get(m.instanceId))) {
             staticMembers.remove(m.instanceId);
         }
@@ -551,12 +577,15 @@ final class ClassicGroup {
         tryCompleteJoin(nowMs);
     }
 
-    /** OffsetCommit's checks: a member of the current generation, or anyone (generation -1) while Empty. */
+    /**
+     * OffsetCommit's checks: a member of the current generation, or anyone with generation -1 while Empty (simple
+     * commits of consumers with manual assignment or admin tools, whatever member id they send, as in Kafka).
+     */
     GroupError checkCommit(int generation, String memberId, String instanceId, long nowMs) {
         if (state == State.DEAD) {
             return GroupError.COORDINATOR_NOT_AVAILABLE;
         }
-        if (generation < 0 && (memberId == null || memberId.isEmpty()) && state == State.EMPTY) {
+        if (generation < 0 && state == State.EMPTY) {
             return GroupError.NONE;
         }
         GroupError e = checkMember(memberId, instanceId, generation);
@@ -571,16 +600,27 @@ final class ClassicGroup {
 
     // ---- time ----
 
-    /** Expires silent members and members that never came back with their id; completes a due rebalance. */
+    /**
+     * Expires silent members, members that never came back with their id and members that did not sync within the
+     * rebalance timeout; completes a due rebalance.
+     */
     void tick(long nowMs) {
         boolean shrank = pendingMembers.values().removeIf(deadline -> nowMs >= deadline);
         if (state != State.EMPTY && state != State.DEAD) {
             for (GroupMember m : new ArrayList<>(members.values())) {
                 if (m.expired(nowMs)) {
                     remove(m);
+                    sessionsExpired++;
                     shrank = true;
                 }
             }
+        }
+        if ((state == State.COMPLETING_REBALANCE || state == State.STABLE) && !pendingSync.isEmpty()
+                && nowMs >= syncDeadlineMs) {
+            for (String id : new ArrayList<>(pendingSync)) {
+                remove(members.get(id)); // never synced, so waits for nothing
+            }
+            shrank = true;
         }
         if (shrank) {
             membershipShrank(nowMs);

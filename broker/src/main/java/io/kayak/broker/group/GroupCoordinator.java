@@ -137,6 +137,10 @@ public final class GroupCoordinator implements GroupService, AutoCloseable {
         if (rebalances > 0) {
             metrics.rebalances.mark(rebalances);
         }
+        long expired = g.takeSessionsExpired();
+        if (expired > 0) {
+            metrics.membersExpired.mark(expired);
+        }
         if (g.takeDirty() && g.state() != ClassicGroup.State.DEAD) {
             GroupImage snapshot = g.toImage();
             writer.execute(() -> {
@@ -207,9 +211,18 @@ public final class GroupCoordinator implements GroupService, AutoCloseable {
 
     // ---- offsets ----
 
+    /**
+     * As Kafka's classic coordinator (OffsetCommit before v9): a commit with generation -1 creates a group that does
+     * not exist (a simple group of a consumer with manual assignment); one with a generation to a group that does
+     * not exist (no members, no recorded state, no offsets) is ILLEGAL_GENERATION and creates nothing.
+     */
     @Override
     public CompletableFuture<Map<TopicPartition, GroupError>> commit(CommitRequest r) {
         GroupError e = precheck(r.groupId());
+        if (e == GroupError.NONE && r.generation() >= 0 && group(r.groupId(), false) == null
+                && image.get().offsets(r.groupId()).isEmpty()) {
+            e = GroupError.ILLEGAL_GENERATION;
+        }
         if (e == GroupError.NONE) {
             e = locked(group(r.groupId(), true), g -> g.checkCommit(r.generation(), r.memberId(), r.instanceId(),
                     clock.getAsLong()));

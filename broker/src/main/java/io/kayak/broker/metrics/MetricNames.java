@@ -46,7 +46,8 @@ public final class MetricNames {
             Map.entry("kayak.group.rebalances", "kayak.coordinator.group:type=GroupCoordinator,name=RebalancesPerSec"),
             Map.entry("kayak.group.offset-commits", "kafka.coordinator.group:type=GroupMetadataManager,name=OffsetCommitsPerSec"),
             Map.entry("kayak.group.offset-commit-errors",
-                    "kayak.coordinator.group:type=GroupMetadataManager,name=OffsetCommitErrorsPerSec"));
+                    "kayak.coordinator.group:type=GroupMetadataManager,name=OffsetCommitErrorsPerSec"),
+            Map.entry("kayak.group.members-expired", "kayak.coordinator.group:type=GroupCoordinator,name=MembersExpiredPerSec"));
     private static final Map<String, String> PARTITION_JMX = Map.of("log-end-offset", "kafka.log:type=Log,name=LogEndOffset",
             "log-start-offset", "kafka.log:type=Log,name=LogStartOffset", "size-bytes", "kafka.log:type=Log,name=Size",
             "high-watermark", "kayak.log:type=Log,name=HighWatermark");

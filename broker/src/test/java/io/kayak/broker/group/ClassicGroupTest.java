@@ -110,6 +110,7 @@ class ClassicGroupTest {
         assertEquals(GroupError.REBALANCE_IN_PROGRESS, group.heartbeat(m[0].memberId(), null, m[0].generation(), now),
                 "the other member's 5 s session ran out");
         assertEquals(GroupError.UNKNOWN_MEMBER_ID, group.heartbeat(m[1].memberId(), null, m[1].generation(), now));
+        assertEquals(1, group.takeSessionsExpired(), "counted for the members-expired metric");
         JoinResult rejoined = group.join(join(m[0].memberId(), null, protocols("range", "roundrobin")), now).join();
         assertEquals(m[0].generation() + 1, rejoined.generation());
         assertEquals(1, rejoined.members().size());
@@ -157,6 +158,11 @@ class ClassicGroupTest {
         assertEquals(ClassicGroup.State.EMPTY, group.state());
         assertEquals(m[0].generation() + 1, group.generation());
         assertEquals(GroupError.NONE, group.checkCommit(-1, "", null, now), "an empty group takes simple commits");
+        assertEquals(GroupError.NONE, group.checkCommit(-1, "standalone-consumer", null, now),
+                "whatever member id they carry, as in Kafka");
+        assertEquals(GroupError.UNKNOWN_MEMBER_ID, group.checkCommit(m[0].generation() + 1, "standalone-consumer", null, now),
+                "a generation is checked against the members");
+        assertEquals(0, group.takeSessionsExpired(), "leaving is not expiring");
     }
 
     @Test
@@ -183,6 +189,76 @@ class ClassicGroupTest {
         assertEquals(7, s.assignment()[0], "its old assignment");
         assertEquals(GroupError.FENCED_INSTANCE_ID, group.heartbeat(ra.memberId(), "instance-a", ra.generation(), now));
         assertEquals(ClassicGroup.State.STABLE, group.state());
+    }
+
+    /** Joins two members; returns {leader, follower} of the new generation, both still to sync. */
+    private JoinResult[] joinedPair() {
+        CompletableFuture<JoinResult> a = joinNew("range");
+        CompletableFuture<JoinResult> b = joinNew("range");
+        advance(600);
+        advance(600);
+        JoinResult ra = a.join();
+        JoinResult rb = b.join();
+        assertEquals(ClassicGroup.State.COMPLETING_REBALANCE, group.state());
+        return ra.leaderId().equals(ra.memberId()) ? new JoinResult[] {ra, rb} : new JoinResult[] {rb, ra};
+    }
+
+    @Test
+    void aLeaderThatHeartbeatsButNeverSyncsIsRemovedAfterTheRebalanceTimeoutAndTheWaitingMembersRebalance() {
+        JoinResult[] m = joinedPair();
+        JoinResult leader = m[0];
+        JoinResult follower = m[1];
+        CompletableFuture<SyncResult> waiting = group.sync(sync(follower, Map.of()), now);
+        for (int i = 0; i < 19; i++) {
+            advance(1_000);
+            assertEquals(GroupError.NONE, group.heartbeat(leader.memberId(), null, leader.generation(), now));
+        }
+        assertFalse(waiting.isDone(), "within the 20 s rebalance timeout the follower waits for the leader's assignment");
+        advance(1_000);
+        assertEquals(GroupError.REBALANCE_IN_PROGRESS, waiting.join().error(), "not forever");
+        assertEquals(GroupError.UNKNOWN_MEMBER_ID, group.heartbeat(leader.memberId(), null, leader.generation(), now),
+                "the leader that never synced was removed");
+        assertEquals(0, group.takeSessionsExpired(), "its session did not run out");
+        assertEquals(ClassicGroup.State.PREPARING_REBALANCE, group.state());
+        JoinResult alone = group.join(join(follower.memberId(), null, protocols("range")), now).join();
+        assertEquals(follower.generation() + 1, alone.generation());
+        assertEquals(follower.memberId(), alone.leaderId(), "the remaining member leads the next generation");
+    }
+
+    @Test
+    void aFollowerThatNeverSyncsIsRemovedAfterTheRebalanceTimeoutEvenOnceTheGroupIsStable() {
+        JoinResult[] m = joinedPair();
+        JoinResult leader = m[0];
+        JoinResult follower = m[1];
+        assertEquals(GroupError.NONE, group.sync(sync(leader, Map.of()), now).join().error());
+        assertEquals(ClassicGroup.State.STABLE, group.state());
+        for (int i = 0; i < 19; i++) {
+            advance(1_000);
+            assertEquals(GroupError.NONE, group.heartbeat(leader.memberId(), null, leader.generation(), now));
+            assertEquals(GroupError.NONE, group.heartbeat(follower.memberId(), null, follower.generation(), now));
+        }
+        advance(1_000);
+        assertEquals(GroupError.UNKNOWN_MEMBER_ID, group.heartbeat(follower.memberId(), null, follower.generation(), now),
+                "heartbeats alone do not keep a member that never fetched its assignment");
+        assertEquals(GroupError.REBALANCE_IN_PROGRESS, group.heartbeat(leader.memberId(), null, leader.generation(), now));
+    }
+
+    @Test
+    void membersThatSyncInTimeAreKeptPastTheRebalanceTimeout() {
+        JoinResult[] m = joinedPair();
+        CompletableFuture<SyncResult> followerSync = group.sync(sync(m[1], Map.of()), now);
+        for (int i = 0; i < 19; i++) {
+            advance(1_000);
+            assertEquals(GroupError.NONE, group.heartbeat(m[0].memberId(), null, m[0].generation(), now));
+        }
+        assertEquals(GroupError.NONE, group.sync(sync(m[0], Map.of()), now).join().error(), "the leader syncs just in time");
+        assertEquals(GroupError.NONE, followerSync.join().error());
+        for (int i = 0; i < 5; i++) {
+            advance(1_000);
+            assertEquals(GroupError.NONE, group.heartbeat(m[0].memberId(), null, m[0].generation(), now));
+            assertEquals(GroupError.NONE, group.heartbeat(m[1].memberId(), null, m[1].generation(), now));
+        }
+        assertEquals(ClassicGroup.State.STABLE, group.state(), "past the rebalance timeout, nobody was removed");
     }
 
     @Test

@@ -72,6 +72,33 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void commitsOutsideAGenerationAreJudgedAsKafkaDoes() throws Exception {
+        TopicPartition tp = new TopicPartition("t", 0);
+        assertEquals(Map.of(tp, GroupError.ILLEGAL_GENERATION), commit("nobody", 3, "someone", 5),
+                "a generation of a group that does not exist (Kafka before OffsetCommit v9)");
+        assertTrue(image.get().offsets("nobody").isEmpty());
+        assertTrue(coordinator.listGroups().stream().noneMatch(g -> g.groupId().equals("nobody")), "nothing was created");
+
+        assertEquals(Map.of(tp, GroupError.NONE), commit("simple", -1, "standalone-7", 5),
+                "generation -1 creates a simple group, whatever the member id");
+        assertEquals(5, image.get().offsets("simple").values().iterator().next().offset());
+        assertEquals(Map.of(tp, GroupError.NONE), commit("simple", -1, "another-one", 6), "and it stays Empty");
+        assertEquals(Map.of(tp, GroupError.UNKNOWN_MEMBER_ID), commit("simple", 0, "standalone-7", 7),
+                "the group exists: a generation is checked against its members");
+
+        GroupCoordinator successor = new GroupCoordinator(1, new GroupConfig(1_000, 600_000, 0, 100, RETENTION_MS,
+                TimeUnit.HOURS.toMillis(1), 100), image::get, this::apply, clock::get, new MetricRegistry());
+        try {
+            assertEquals(GroupError.UNKNOWN_MEMBER_ID, successor.commit(new CommitRequest("simple", 0, "standalone-7", null,
+                    Map.of(tp, new Offset(8, -1, "")))).get(10, TimeUnit.SECONDS).get(tp),
+                    "a coordinator that knows the group only by its recorded offsets also treats it as existing");
+        } finally {
+            successor.close();
+        }
+        assertEquals(6, image.get().offsets("simple").values().iterator().next().offset(), "only the simple commits stored");
+    }
+
+    @Test
     void offsetsOfAGroupEmptyForTheRetentionPeriodAreDeletedOthersAreKept() throws Exception {
         assertEquals(Map.of(new TopicPartition("t", 0), GroupError.NONE), commit("idle", -1, "", 5));
         JoinResult member = coordinator.join(new JoinRequest("busy", "", null, "c", "/h", 600_000, 10_000, "consumer",

@@ -25,6 +25,7 @@ class PrometheusExportTest {
                 (Gauge<Long>) () -> 9L);
         r.register("kayak.group.groups.Stable", (Gauge<Long>) () -> 2L);
         r.register("kayak.group.groups.Empty", (Gauge<Long>) () -> 1L);
+        r.meter("kayak.group.members-expired").mark(4);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new PrometheusExport(r).write(out);
         String text = out.toString(StandardCharsets.UTF_8);
@@ -34,6 +35,7 @@ class PrometheusExportTest {
         assertTrue(text.contains("kayak_partition_log_end_offset{partition=\"12\",topic=\"my.topic\"} 42"), text);
         assertTrue(text.contains("kayak_group_lag_records{group=\"g.1\",partition=\"3\",topic=\"t.x\"} 9"), text);
         assertTrue(text.contains("kayak_group_groups{state=\"Stable\"} 2"), text);
+        assertTrue(text.contains("kayak_group_members_expired_total 4"), text);
         assertEquals(1, text.lines().filter(l -> l.startsWith("# TYPE kayak_request_requests")).count(), text);
     }
 
@@ -51,6 +53,8 @@ class PrometheusExportTest {
         assertEquals(new ObjectName("kayak.server:type=ConsumerLag,name=RecordsBehind,group=" + ObjectName.quote("a,b")
                         + ",topic=t,partition=0"),
                 f.createName("gauges", "kayak", MetricNames.LAG_PREFIX + "a,b.t.0.records"));
+        assertEquals(new ObjectName("kayak.coordinator.group:type=GroupCoordinator,name=MembersExpiredPerSec"),
+                f.createName("meters", "kayak", "kayak.group.members-expired"));
         assertEquals(new ObjectName("kayak:name=jvm.memory.heap.used"), f.createName("gauges", "kayak", "jvm.memory.heap.used"));
     }
 }

@@ -94,6 +94,7 @@ class KafkaConsumerGroupTest extends ClusterTest {
             long movedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
             assertTrue(movedAfterMs >= 2_000, "partitions " + orphaned + " moved after " + movedAfterMs
                     + " ms: before the 3 s session timeout could have expired");
+            assertEquals(1, groupMetric("members-expired"), "the dead member's session expired; nobody else's did");
 
             for (int i = 4; i < 8; i++) {
                 members.add(new GroupConsumer("worker-" + i, bootstrap, "workers", "jobs"));

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -50,6 +53,10 @@ class KafkaGroupProtocolTest extends ClusterTest {
             s.setSoTimeout(30_000);
             JoinGroupResponseData tooShort = (JoinGroupResponseData) RawKafka.call(s, ApiKeys.JOIN_GROUP, (short) 5, join(group, "", 10));
             assertEquals(Errors.INVALID_SESSION_TIMEOUT.code(), tooShort.errorCode(), "a 10 ms session is below the minimum");
+            JoinGroupResponseData tooLong = (JoinGroupResponseData) RawKafka.call(s, ApiKeys.JOIN_GROUP, (short) 5,
+                    join(group, "", 1_800_001));
+            assertEquals(Errors.INVALID_SESSION_TIMEOUT.code(), tooLong.errorCode(),
+                    "a session 1 ms above group.max.session.timeout.ms (default 30 min)");
 
             JoinGroupResponseData required = (JoinGroupResponseData) RawKafka.call(s, ApiKeys.JOIN_GROUP, (short) 5, join(group, "", 10_000));
             assertEquals(Errors.MEMBER_ID_REQUIRED.code(), required.errorCode());
@@ -92,6 +99,102 @@ class KafkaGroupProtocolTest extends ClusterTest {
         }
     }
 
+    /**
+     * FindCoordinator asked of every node, batched (v4) and one key at a time (v3, v0): all nodes name the same
+     * coordinator for each group, a live broker at its own listener; after a node crashes the survivors agree on a
+     * live one again. Transaction coordinators do not exist: INVALID_REQUEST, which a transactional producer treats
+     * as fatal at once (COORDINATOR_NOT_AVAILABLE would make it retry until max.block.ms).
+     */
+    @Test
+    void everyNodeNamesTheSameLiveCoordinatorForEachGroupAndNoTransactionCoordinator() throws Exception {
+        cluster = ReplicatedCluster.started(tmp, KafkaConsumerGroupTest.GROUP_SETTINGS);
+        List<String> groups = java.util.stream.IntStream.range(0, 12).mapToObj(i -> "orders-" + i).toList();
+        Map<String, Integer> placement = agreedCoordinators(groups);
+        assertTrue(new HashSet<>(placement.values()).size() > 1, "the groups are spread over the nodes: " + placement);
+
+        int victim = placement.get("orders-0");
+        cluster.crash(victim);
+        ReplicatedCluster.await("the survivors agree on live coordinators", 30, () -> {
+            try {
+                return !agreedCoordinators(groups).containsValue(victim);
+            } catch (AssertionError e) {
+                return false; // still disagreeing or not yet moved: ask again
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Map<String, Integer> after = agreedCoordinators(groups);
+        placement.forEach((g, node) -> {
+            if (node != victim) {
+                assertEquals(node, after.get(g), g + " was not on the crashed node: it stays where it was");
+            }
+        });
+
+        int port = cluster.servers.values().iterator().next().kafkaServers().get(0).port();
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            FindCoordinatorResponseData batched = (FindCoordinatorResponseData) RawKafka.call(s, ApiKeys.FIND_COORDINATOR,
+                    (short) 4, new FindCoordinatorRequestData().setKeyType((byte) 1).setCoordinatorKeys(List.of("tx-a", "tx-b")));
+            assertEquals(2, batched.coordinators().size());
+            for (FindCoordinatorResponseData.Coordinator c : batched.coordinators()) {
+                assertEquals(Errors.INVALID_REQUEST.code(), c.errorCode(), c.toString());
+                assertEquals(-1, c.nodeId());
+            }
+            FindCoordinatorResponseData single = (FindCoordinatorResponseData) RawKafka.call(s, ApiKeys.FIND_COORDINATOR,
+                    (short) 3, new FindCoordinatorRequestData().setKeyType((byte) 1).setKey("tx-a"));
+            assertEquals(Errors.INVALID_REQUEST.code(), single.errorCode());
+        }
+        Map<String, Object> pp = Map.of("bootstrap.servers", cluster.bootstrap(), "transactional.id", "tx-a",
+                "max.block.ms", "60000");
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(pp,
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            long started = System.nanoTime();
+            org.apache.kafka.common.KafkaException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.apache.kafka.common.KafkaException.class, producer::initTransactions);
+            assertTrue(e.getMessage().contains("Kayak has no transaction coordinator"), e.toString());
+            assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30), "failed at once, not at max.block.ms");
+        }
+    }
+
+    /**
+     * Asks every running node for the coordinator of each group, batched and singly; asserts they all agree, without
+     * error, on a running node at that node's listener; returns group -> coordinator.
+     */
+    private Map<String, Integer> agreedCoordinators(List<String> groups) throws IOException {
+        Map<String, Integer> agreed = new HashMap<>();
+        for (var server : cluster.servers.values()) {
+            try (Socket s = new Socket("127.0.0.1", server.kafkaServers().get(0).port())) {
+                s.setSoTimeout(30_000);
+                FindCoordinatorResponseData batched = (FindCoordinatorResponseData) RawKafka.call(s, ApiKeys.FIND_COORDINATOR,
+                        (short) 4, new FindCoordinatorRequestData().setKeyType((byte) 0).setCoordinatorKeys(groups));
+                assertEquals(groups, batched.coordinators().stream().map(FindCoordinatorResponseData.Coordinator::key).toList());
+                for (FindCoordinatorResponseData.Coordinator c : batched.coordinators()) {
+                    assertEquals(Errors.NONE.code(), c.errorCode(), c.toString());
+                    assertLiveListener(c.nodeId(), c.host(), c.port());
+                    Integer before = agreed.putIfAbsent(c.key(), c.nodeId());
+                    assertEquals(before == null ? c.nodeId() : before, c.nodeId(), "nodes disagree on " + c.key());
+                }
+                for (int i = 0; i < groups.size(); i++) {
+                    String g = groups.get(i);
+                    short version = (short) (i % 2 == 0 ? 3 : 0);
+                    FindCoordinatorRequestData req = new FindCoordinatorRequestData().setKey(g);
+                    FindCoordinatorResponseData one = (FindCoordinatorResponseData) RawKafka.call(s, ApiKeys.FIND_COORDINATOR,
+                            version, version >= 1 ? req.setKeyType((byte) 0) : req);
+                    assertEquals(Errors.NONE.code(), one.errorCode(), one.toString());
+                    assertEquals(agreed.get(g), one.nodeId(), "v" + version + " and v4 disagree on " + g);
+                    assertLiveListener(one.nodeId(), one.host(), one.port());
+                }
+            }
+        }
+        return agreed;
+    }
+
+    private void assertLiveListener(int nodeId, String host, int port) {
+        var server = cluster.servers.get(nodeId);
+        assertTrue(server != null, "node " + nodeId + " is not running");
+        assertEquals("127.0.0.1:" + server.kafkaServers().get(0).port(), host + ":" + port);
+    }
+
     @Test
     void kcatsBalancedConsumerConsumesATopicAsAGroupMember() throws Exception {
         cluster = ReplicatedCluster.started(tmp, KafkaConsumerGroupTest.GROUP_SETTINGS);
@@ -110,10 +213,23 @@ class KafkaGroupProtocolTest extends ClusterTest {
                 fail("kcat did not stop on SIGTERM");
             }
         }
+        // kcat is the group's only member and joins once (one assignment, no rebalance), so nothing is redelivered:
+        // every record exactly once, and each partition's offsets dense from 0.
         List<String> got = lines(out);
-        Set<String> values = new HashSet<>();
-        got.forEach(l -> values.add(l.substring(l.lastIndexOf(' ') + 1)));
-        assertEquals(300, values.size(), "every record once: " + got.size() + " lines");
+        Map<String, Integer> times = new HashMap<>();
+        got.forEach(l -> times.merge(l.substring(l.lastIndexOf(' ') + 1), 1, Integer::sum));
+        Map<String, Integer> once = new HashMap<>();
+        for (int i = 0; i < 300; i++) {
+            once.put("value-" + i, 1);
+        }
+        assertEquals(once, times, "every record exactly once");
+        assertEquals(300, got.size(), "one line per record");
+        Map<String, List<Long>> offsets = new HashMap<>();
+        got.forEach(l -> offsets.computeIfAbsent(l.split(" ")[0], p -> new ArrayList<>()).add(Long.parseLong(l.split(" ")[1])));
+        offsets.forEach((p, os) -> assertEquals(java.util.stream.LongStream.range(0, os.size()).boxed().toList(), os,
+                "partition " + p + " in offset order from 0"));
+        assertEquals(1, readAll(out).lines().filter(l -> l.contains("rebalanced") && l.contains("assigned")).count(),
+                "kcat was assigned partitions once: " + readAll(out));
         try (Admin admin = KafkaGroupOffsetsTest.admin(bootstrap)) {
             ReplicatedCluster.await("kcat's group committed the end of every partition", 30, () -> {
                 try {
@@ -152,6 +268,18 @@ class KafkaGroupProtocolTest extends ClusterTest {
                     .forEach(g -> listed.put(g.groupId(), g.groupState().orElseThrow()));
             assertEquals(Map.of("billers", org.apache.kafka.common.GroupState.STABLE, "archivist",
                     org.apache.kafka.common.GroupState.EMPTY), listed);
+
+            assertEquals(Set.of(new TopicPartition("archive", 0)), admin.listConsumerGroupOffsets("archivist")
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).keySet());
+            admin.deleteTopics(List.of("archive")).all().get(30, TimeUnit.SECONDS);
+            ReplicatedCluster.await("the archivist's committed offset went with the deleted topic", 30, () -> {
+                try {
+                    return admin.listConsumerGroupOffsets("archivist").partitionsToOffsetAndMetadata()
+                            .get(30, TimeUnit.SECONDS).isEmpty();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
 
             var d = admin.describeConsumerGroups(List.of("billers")).describedGroups().get("billers").get(30, TimeUnit.SECONDS);
             assertEquals(org.apache.kafka.common.GroupState.STABLE, d.groupState());
@@ -206,6 +334,14 @@ class KafkaGroupProtocolTest extends ClusterTest {
             return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         } catch (IOException e) {
             throw new AssertionError("kcat is needed for this test: apt-get install kcat (.ci/run installs it)", e);
+        }
+    }
+
+    private static String readAll(Path out) {
+        try {
+            return Files.readString(out);
+        } catch (IOException e) {
+            throw new AssertionError(e);
         }
     }
 
