@@ -474,7 +474,16 @@ public final class ReplicationBench {
             crash.join();
             long crashMs = (System.nanoTime() - killed) / 1_000_000;
             load.stop();
-            servers.put(victim, KayakServer.start(configs.get(victim)));
+            KayakServer back = KayakServer.start(configs.get(victim));
+            servers.put(victim, back);
+            // The recorded ISR alone does not show the node is back: it may still list the node (the lag time has
+            // not passed) while its partition Raft server is still starting. Wait until every replica on it follows
+            // a leader, then for the ISR.
+            await("node " + victim + " following every partition's leader", 120, () -> back.replicaManager() != null
+                    && java.util.stream.IntStream.range(0, partitions).allMatch(p -> {
+                        int l = back.replicaManager().localLeader(new io.kayak.metadata.TopicPartition(topic, p));
+                        return l >= 0 && l != victim || back.replicaManager().isLeader(new io.kayak.metadata.TopicPartition(topic, p));
+                    }));
             await("node " + victim + " back in every ISR", 120, () -> isrFull(topic));
             System.out.printf("run %d: node %d (leader of partition 0) crashed; a new leader after %d ms; partition 0"
                     + " acknowledged again after %d ms (%d attempts; the crashed node's orderly close took %d ms)%n", run + 1,

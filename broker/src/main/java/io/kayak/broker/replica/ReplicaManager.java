@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +40,9 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
+import org.apache.ratis.proto.RaftProtos.RaftGroupIdProto;
+import org.apache.ratis.proto.RaftProtos.RaftRpcRequestProto;
+import org.apache.ratis.proto.RaftProtos.StartLeaderElectionRequestProto;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -94,6 +98,8 @@ public final class ReplicaManager implements AutoCloseable {
     private final PartitionMetrics metrics;
     private volatile boolean closed;
     private volatile java.util.function.Consumer<Replica> waker;
+    private final AtomicLong forcedElections = new AtomicLong();
+    private PeerProbe probe;
     private RaftServer server;
 
     /** Told when a hosted partition's group changes leader or its high watermark advances; must not block. */
@@ -163,6 +169,10 @@ public final class ReplicaManager implements AutoCloseable {
                 .build();
         server.start();
         transfers = new LeadershipTransfers(nodeId, images, server.getProperties());
+        if (config.peerProbeIntervalMs() > 0) {
+            probe = new PeerProbe(nodeId, images, config.peerProbeIntervalMs(), this::electAwayFrom);
+            probe.start();
+        }
         LOG.info("Node {}: partition Raft server on {} hosts {} recovered replicas", nodeId, config.address(), byGroup.size());
     }
 
@@ -416,6 +426,59 @@ public final class ReplicaManager implements AutoCloseable {
         return awake;
     }
 
+    /**
+     * {@code deadNode}'s partition Raft server is gone ({@link PeerProbe}): in every running group it led where this
+     * node is the follower chosen to succeed it — the lowest-numbered replica the probe does not count as down —
+     * the local division starts an election now, skipping the wait for its election timeout. Ratis's
+     * StartLeaderElection is how a leader hands over; asked locally in the dead leader's name, with this
+     * follower's own last entry, it is accepted only while that entry is of the current term (the follower holds
+     * everything the leader's term began with). Otherwise, or if this follower's log is behind the other's and it
+     * loses, the ordinary election timeout still elects someone.
+     */
+    void electAwayFrom(int deadNode) {
+        if (closed || server == null) {
+            return;
+        }
+        Set<Integer> down = probe == null ? Set.of() : probe.down();
+        int started = 0;
+        for (Replica r : byGroup.values()) {
+            Optional<RaftServer.Division> d = r.suspended ? Optional.empty() : division(r);
+            if (d.isEmpty() || !d.get().getInfo().isFollower()
+                    || PartitionGroups.nodeId(d.get().getInfo().getLeaderId()) != deadNode) {
+                continue;
+            }
+            int successor = d.get().getGroup().getPeers().stream().mapToInt(p -> PartitionGroups.nodeId(p.getId()))
+                    .filter(n -> n != deadNode && !down.contains(n)).min().orElse(-1);
+            org.apache.ratis.server.protocol.TermIndex last = d.get().getRaftLog().getLastEntryTermIndex();
+            if (successor != nodeId || last == null || last.getTerm() != d.get().getInfo().getCurrentTerm()) {
+                continue;
+            }
+            StartLeaderElectionRequestProto request = StartLeaderElectionRequestProto.newBuilder()
+                    .setServerRequest(RaftRpcRequestProto.newBuilder()
+                            .setRequestorId(PartitionGroups.peerId(deadNode).toByteString())
+                            .setReplyId(server.getId().toByteString())
+                            .setRaftGroupId(RaftGroupIdProto.newBuilder().setId(r.groupId.toByteString())))
+                    .setLeaderLastEntry(last.toProto())
+                    .build();
+            try {
+                if (server.startLeaderElection(request).getServerReply().getSuccess()) {
+                    started++;
+                    forcedElections.incrementAndGet();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("Node {}: no early election for {}: {}", nodeId, r, e.toString());
+            }
+        }
+        if (started > 0) {
+            LOG.info("Node {}: started {} elections for partitions node {} led", nodeId, started, deadNode);
+        }
+    }
+
+    /** Elections this node started because the probe found a partition's leader gone. */
+    public long forcedElections() {
+        return forcedElections.get();
+    }
+
     /** Who proposes wake-ups; set by the leadership publisher when it starts. */
     void wakeWith(java.util.function.Consumer<Replica> waker) {
         this.waker = waker;
@@ -663,6 +726,9 @@ public final class ReplicaManager implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (probe != null) {
+            probe.close();
+        }
         if (transfers != null) {
             transfers.close();
         }

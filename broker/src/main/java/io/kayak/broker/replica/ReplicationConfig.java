@@ -31,11 +31,14 @@ import java.util.Set;
  *                             with every replica caught up, stops its Raft group on every replica until the next
  *                             write (0: never). An idle group otherwise costs each node threads, timers and
  *                             heartbeats; a quiesced one costs nothing but its open log
+ * @param peerProbeIntervalMs  {@code kayak.replication.peer.probe.interval.ms}: how often the node checks that each
+ *                             peer's partition Raft server accepts connections; when one stops, the partitions it
+ *                             led elect a new leader at once instead of after their election timeout (0: never)
  */
 public record ReplicationConfig(String host, int port, Path dir, long electionTimeoutMinMs, long electionTimeoutMaxMs,
                                 long snapshotEntries, long replicaLagTimeMaxMs, long isrCheckIntervalMs,
                                 boolean autoLeaderRebalance, long leaderImbalanceCheckIntervalMs, boolean fsync,
-                                long quiesceMs) {
+                                long quiesceMs, long peerProbeIntervalMs) {
     public static final String LISTENER = "kayak.replication.listener";
     public static final String DIR = "kayak.replication.dir";
     public static final String ELECTION_TIMEOUT_MIN_MS = "kayak.replication.election.timeout.min.ms";
@@ -47,9 +50,10 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
     public static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = "leader.imbalance.check.interval.seconds";
     public static final String FSYNC = "kayak.replication.fsync";
     public static final String QUIESCE_MS = "kayak.replication.quiesce.ms";
+    public static final String PEER_PROBE_INTERVAL_MS = "kayak.replication.peer.probe.interval.ms";
     public static final Set<String> KEYS = Set.of(LISTENER, DIR, ELECTION_TIMEOUT_MIN_MS, ELECTION_TIMEOUT_MAX_MS,
             SNAPSHOT_ENTRIES, REPLICA_LAG_TIME_MAX_MS, ISR_CHECK_INTERVAL_MS, AUTO_LEADER_REBALANCE_ENABLE,
-            LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, FSYNC, QUIESCE_MS);
+            LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, FSYNC, QUIESCE_MS, PEER_PROBE_INTERVAL_MS);
 
     public static final int DEFAULT_PORT = 9393;
     public static final long DEFAULT_ELECTION_TIMEOUT_MIN_MS = 800;
@@ -59,6 +63,7 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
     public static final long DEFAULT_ISR_CHECK_INTERVAL_MS = 500;
     public static final long DEFAULT_LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = 300;
     public static final long DEFAULT_QUIESCE_MS = 60_000;
+    public static final long DEFAULT_PEER_PROBE_INTERVAL_MS = 100;
     /** The subdirectory of the first log dir that holds the partition Raft logs unless {@link #DIR} says otherwise. */
     public static final String DEFAULT_SUBDIR = ".kayak-replication";
 
@@ -102,7 +107,8 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
                 bool(props, AUTO_LEADER_REBALANCE_ENABLE, true),
                 value(props, LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, DEFAULT_LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, 1) * 1000,
                 bool(props, FSYNC, true),
-                value(props, QUIESCE_MS, DEFAULT_QUIESCE_MS, 0));
+                value(props, QUIESCE_MS, DEFAULT_QUIESCE_MS, 0),
+                value(props, PEER_PROBE_INTERVAL_MS, DEFAULT_PEER_PROBE_INTERVAL_MS, 0));
     }
 
     private static boolean bool(Map<String, String> props, String key, boolean def) {
