@@ -49,6 +49,7 @@ public final class RecordCodec {
                 case ALLOCATE_PRODUCER_IDS -> AllocateProducerIdsRecord.read(in);
                 case GROUP_STATE -> GroupStateRecord.read(in);
                 case DELETE_GROUP_OFFSETS -> DeleteGroupOffsetsRecord.read(in);
+                case BROKER_CONFIGS -> BrokerConfigsRecord.read(in);
             };
             if (in.available() != 0) {
                 throw new IOException(in.available() + " trailing bytes after " + type);

@@ -13,7 +13,8 @@ public enum RecordType {
     COMMIT_OFFSETS(9, 1),
     ALLOCATE_PRODUCER_IDS(10, 1),
     GROUP_STATE(11, 1),
-    DELETE_GROUP_OFFSETS(12, 1);
+    DELETE_GROUP_OFFSETS(12, 1),
+    BROKER_CONFIGS(13, 1);
 
     private final byte id;
     private final byte currentVersion;
