@@ -227,8 +227,10 @@ public final class ReplicaManager implements AutoCloseable {
             for (PartitionImage p : t.partitions()) {
                 if (p.replicas().contains(nodeId)) {
                     RaftGroupId gid = PartitionGroups.groupId(t.topicId(), p.partition());
-                    out.put(gid, new Assigned(new TopicPartition(t.name(), p.partition()), t.topicId(), gid,
-                            DynamicBrokerConfigs.topicConfigsWithDefaults(brokerDefaults, t.configs()), p.replicas()));
+                    Map<String, String> configs = DynamicBrokerConfigs.topicConfigsWithDefaults(logConfig, brokerDefaults,
+                            t.configs());
+                    out.put(gid, new Assigned(new TopicPartition(t.name(), p.partition()), t.topicId(), gid, configs,
+                            p.replicas()));
                 }
             }
         }

@@ -87,9 +87,13 @@ public final class DynamicBrokerConfigs {
 
     /**
      * A topic's configs plus, for each topic config the topic does not set, the dynamic broker value in force as its
-     * default: what a replica's log is configured from, so a change of either reaches the open log.
+     * default: what a replica's log is configured from, so a change of either reaches the open log. Values were
+     * checked against the file of the node that took the request; should they make an invalid combination with this
+     * node's file (another {@code message.max.bytes}), the topic's own configs are returned alone, so the
+     * partition still opens, with the node's file under it.
      */
-    public static Map<String, String> topicConfigsWithDefaults(Map<String, String> inForce, Map<String, String> topicConfigs) {
+    public static Map<String, String> topicConfigsWithDefaults(LogConfig node, Map<String, String> inForce,
+                                                               Map<String, String> topicConfigs) {
         if (inForce.isEmpty()) {
             return topicConfigs;
         }
@@ -100,18 +104,31 @@ public final class DynamicBrokerConfigs {
                 out.putIfAbsent(topicKey, v);
             }
         });
+        try {
+            TopicConfigs.logConfig(node, out);
+        } catch (IllegalArgumentException e) {
+            return topicConfigs;
+        }
         return Map.copyOf(out);
     }
 
     /**
      * Checks dynamic values for one resource before they are proposed: only {@link #KEYS} ({@link
      * MetadataErrorCode#INVALID_REQUEST}, Kafka's answer for a key it cannot update dynamically), and values this node
-     * would accept with every topic's overrides on top ({@link MetadataErrorCode#INVALID_CONFIG}).
+     * would accept with every topic's overrides on top ({@link MetadataErrorCode#INVALID_CONFIG}). Call it with the
+     * resource's own values after the change and again with the node's values in force after it: a node's own value
+     * must not hide a bad cluster-wide one that every other node would have to apply.
      *
      * @param changes  the keys to set (non-null value) or remove (null)
-     * @param inForce  the node's dynamic values in force after the change
+     * @param values   dynamic values to check as if they were in force on this node
      */
-    public static void validate(LogConfig node, Map<String, String> changes, Map<String, String> inForce, MetadataImage image) {
+    public static void validate(LogConfig node, Map<String, String> changes, Map<String, String> values, MetadataImage image) {
+        Map<String, String> inForce = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (KEYS.contains(k)) {
+                inForce.put(k, v);
+            }
+        });
         Set<String> unsupported = new TreeSet<>(changes.keySet());
         unsupported.removeAll(KEYS);
         if (!unsupported.isEmpty()) {

@@ -145,6 +145,8 @@ public final class TopicAdmin {
         }
         MetadataImage image = images.get();
         MetadataImage after = new RecordApplier().apply(image, record).image();
+        Map<String, String> own = resourceName.isEmpty() ? after.clusterConfigs() : after.brokerConfigs(config.nodeId());
+        DynamicBrokerConfigs.validate(config.logConfig(), changes, own, image);
         DynamicBrokerConfigs.validate(config.logConfig(), changes, DynamicBrokerConfigs.inForce(after, config.nodeId()), image);
         if (!validateOnly) {
             client.propose(record);
