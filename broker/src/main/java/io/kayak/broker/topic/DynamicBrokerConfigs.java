@@ -41,12 +41,10 @@ public final class DynamicBrokerConfigs {
     public static final Set<String> KEYS = Set.of(LogConfig.RETENTION_MS, LogConfig.RETENTION_BYTES, LogConfig.SEGMENT_BYTES,
             CLEANUP_POLICY);
 
-    /** Forms of a dynamic key in the node's file that set the same value ({@code log.retention.hours}...). */
+    /** Forms of a broker key in the node's file that set the same value ({@code log.retention.hours}...). */
     private static final Map<String, List<String>> STATIC_FORMS = Map.of(
             LogConfig.RETENTION_MS, List.of(LogConfig.RETENTION_MS, LogConfig.RETENTION_MINUTES, LogConfig.RETENTION_HOURS),
-            LogConfig.RETENTION_BYTES, List.of(LogConfig.RETENTION_BYTES),
-            LogConfig.SEGMENT_BYTES, List.of(LogConfig.SEGMENT_BYTES),
-            CLEANUP_POLICY, List.of(CLEANUP_POLICY));
+            LogConfig.ROLL_MS, List.of(LogConfig.ROLL_MS, LogConfig.ROLL_HOURS));
 
     private DynamicBrokerConfigs() {
     }
@@ -158,18 +156,24 @@ public final class DynamicBrokerConfigs {
 
     /** Every dynamic key's value in force on {@code nodeId}, with its source, in key order. */
     public static List<Effective> effective(LogConfig node, Map<String, String> fileProps, MetadataImage image, int nodeId) {
-        Map<String, String> own = image.brokerConfigs(nodeId);
-        Map<String, String> cluster = image.clusterConfigs();
         Map<String, String> log = logConfig(node, inForce(image, nodeId)).toMap();
         Map<String, Effective> out = new LinkedHashMap<>();
         for (String key : new TreeSet<>(KEYS)) {
             String value = key.equals(CLEANUP_POLICY) ? inForce(image, nodeId).getOrDefault(key, DELETE) : log.get(key);
-            Source source = own.containsKey(key) ? Source.DYNAMIC_BROKER
-                    : cluster.containsKey(key) ? Source.DYNAMIC_DEFAULT_BROKER
-                    : STATIC_FORMS.get(key).stream().anyMatch(fileProps::containsKey) ? Source.STATIC_BROKER
-                    : Source.DEFAULT;
-            out.put(key, new Effective(key, value, source));
+            out.put(key, new Effective(key, value, source(key, fileProps, image, nodeId)));
         }
         return List.copyOf(out.values());
+    }
+
+    /** Where the value of broker config {@code key} in force on {@code nodeId} comes from. */
+    public static Source source(String key, Map<String, String> fileProps, MetadataImage image, int nodeId) {
+        if (KEYS.contains(key) && image.brokerConfigs(nodeId).containsKey(key)) {
+            return Source.DYNAMIC_BROKER;
+        }
+        if (KEYS.contains(key) && image.clusterConfigs().containsKey(key)) {
+            return Source.DYNAMIC_DEFAULT_BROKER;
+        }
+        return STATIC_FORMS.getOrDefault(key, List.of(key)).stream().anyMatch(fileProps::containsKey) ? Source.STATIC_BROKER
+                : Source.DEFAULT;
     }
 }

@@ -113,6 +113,20 @@ public final class KafkaTopicService implements TopicService, AutoCloseable {
     }
 
     @Override
+    public Map<String, BrokerConfigSource> inheritedTopicConfigSources(String name) {
+        MetadataImage image = images.get();
+        Map<String, String> overrides = image.topic(name).map(TopicImage::configs).orElse(Map.of());
+        Map<String, BrokerConfigSource> out = new TreeMap<>();
+        TopicConfigs.brokerKeys().forEach((topicKey, brokerKey) -> {
+            if (!overrides.containsKey(topicKey)) {
+                out.put(topicKey, BrokerConfigSource.valueOf(
+                        DynamicBrokerConfigs.source(brokerKey, config.props(), image, config.nodeId()).name()));
+            }
+        });
+        return out;
+    }
+
+    @Override
     public BrokerConfigsResult brokerConfigs(String resourceName) {
         MetadataImage image = images.get();
         List<BrokerConfig> out = new ArrayList<>();

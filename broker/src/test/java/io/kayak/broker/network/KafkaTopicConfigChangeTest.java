@@ -129,6 +129,10 @@ class KafkaTopicConfigChangeTest extends ClusterTest {
         await("every replica deleted the records past the default retention", 60, () -> cluster.servers.keySet().stream()
                 .allMatch(id -> cluster.log(id, "inherit", 0).logStartOffset() == 10));
         assertEquals(10, earliest(admin, tp));
+        ConfigEntry topicRetention = describe(admin, new ConfigResource(ConfigResource.Type.TOPIC, "inherit")).get("retention.ms");
+        assertEquals("600000", topicRetention.value());
+        assertEquals(ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG, topicRetention.source(),
+                "a topic config inherited from the cluster-wide default says so, as in Kafka");
 
         set(admin, defaults, "log.cleanup.policy", "delete");
         assertInstanceOf(InvalidConfigurationException.class, assertThrows(ExecutionException.class,

@@ -19,7 +19,8 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 
 /**
  * DescribeConfigs for topics (every config Kayak honours with its effective value, overrides marked as dynamic
- * topic configs, plus any other override stored with the topic) and for brokers: this node's id gives its
+ * topic configs, inherited values with the source of the broker config they come from, as Kafka reports them,
+ * plus any other override stored with the topic) and for brokers: this node's id gives its
  * configuration file (read-only) and the dynamic broker configs with their effective values and where each comes
  * from; "" gives the cluster-wide dynamic defaults, as Kafka does. A broker resource naming another node is
  * refused: clients send those to that node.
@@ -52,10 +53,11 @@ public final class DescribeConfigsHandler implements ApiHandler {
                 return out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                         .setErrorMessage("topic '" + r.resourceName() + "' does not exist");
             }
+            Map<String, TopicService.BrokerConfigSource> inherited = topics.inheritedTopicConfigSources(r.resourceName());
             Map<String, String> all = new TreeMap<>(effective.get());
             all.putAll(overrides);
-            all.forEach((k, v) -> add(out, r.configurationKeys(), k, v, false,
-                    overrides.containsKey(k) ? ConfigSource.TOPIC_CONFIG : ConfigSource.DEFAULT_CONFIG));
+            all.forEach((k, v) -> add(out, r.configurationKeys(), k, v, false, overrides.containsKey(k)
+                    ? ConfigSource.TOPIC_CONFIG : source(inherited.getOrDefault(k, TopicService.BrokerConfigSource.DEFAULT))));
             return out;
         }
         if (type == ConfigResource.Type.BROKER) {

@@ -50,6 +50,12 @@ public interface TopicService {
     /** The effective value of every topic config Kayak honours, for the topic (overrides over node defaults). */
     Optional<Map<String, String>> effectiveTopicConfigs(String name);
 
+    /**
+     * For each honoured topic config the topic does not override, where its effective value comes from: the source of
+     * the broker config it defaults to on this node. Keys missing from the answer come from the built-in default.
+     */
+    Map<String, BrokerConfigSource> inheritedTopicConfigSources(String name);
+
     /** Where a broker config's value comes from, as DescribeConfigs reports it (Kafka's config sources). */
     enum BrokerConfigSource { DYNAMIC_BROKER, DYNAMIC_DEFAULT_BROKER, STATIC_BROKER, DEFAULT }
 

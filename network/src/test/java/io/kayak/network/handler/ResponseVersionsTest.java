@@ -215,6 +215,11 @@ class ResponseVersionsTest {
         }
 
         @Override
+        public Map<String, BrokerConfigSource> inheritedTopicConfigSources(String name) {
+            return Map.of("segment.bytes", BrokerConfigSource.DYNAMIC_DEFAULT_BROKER);
+        }
+
+        @Override
         public BrokerConfigsResult brokerConfigs(String resourceName) {
             return new BrokerConfigsResult(TopicError.NONE, null, List.of(
                     new BrokerConfig("node.id", "1", BrokerConfigSource.STATIC_BROKER, true),
