@@ -131,7 +131,8 @@ public final class KafkaTopicService implements TopicService, AutoCloseable {
         MetadataImage image = images.get();
         List<BrokerConfig> out = new ArrayList<>();
         if (resourceName.isEmpty()) {
-            image.clusterConfigs().forEach((k, v) -> out.add(new BrokerConfig(k, v, BrokerConfigSource.DYNAMIC_DEFAULT_BROKER, false)));
+            image.clusterConfigs().forEach((k, v) ->
+                    out.add(new BrokerConfig(k, v, BrokerConfigSource.DYNAMIC_DEFAULT_BROKER, false)));
             return new BrokerConfigsResult(TopicError.NONE, null, out);
         }
         if (!resourceName.equals(Integer.toString(config.nodeId()))) {
