@@ -228,18 +228,107 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     private TimestampOffset searchBatch(IndexEntry batch, long timestamp) {
+        for (RecordBatch rb : MemoryRecords.readableRecords(batchBytes(batch)).batches()) {
+            for (Record r : rb) {
+                if (r.timestamp() >= timestamp && r.offset() >= logStartOffset) {
+                    return new TimestampOffset(r.timestamp(), r.offset());
+                }
+            }
+        }
+        return null;
+    }
+
+    private ByteBuffer batchBytes(IndexEntry batch) {
         Segment segment = segments.get(batch.segmentBase());
-        ByteBuffer bytes;
+        Checks.state(segment != null, "index names segment %s of %s, which does not exist", batch.segmentBase(), name);
         try {
-            bytes = new LogSlice(segment.channel(), batch.position(), batch.size(), batch.baseOffset(), batch.nextOffset())
+            return new LogSlice(segment.channel(), batch.position(), batch.size(), batch.baseOffset(), batch.nextOffset())
                     .copyBytes();
         } catch (IOException e) {
             throw goOffline("read of the batch at offset " + batch.baseOffset(), e);
         }
-        for (RecordBatch rb : MemoryRecords.readableRecords(bytes).batches()) {
+    }
+
+    /**
+     * The record with the largest timestamp among the batches that lie wholly below {@code upToExclusive} (the high
+     * watermark), at or above the log start offset: Kafka's ListOffsets {@code MAX_TIMESTAMP}. Ties go to the lowest
+     * offset, as in Kafka: the first batch whose largest timestamp is the maximum, and in it the first record that
+     * carries that timestamp. Null when that range holds no record.
+     *
+     * <p>Cost: the segments' own largest timestamps pick the one segment holding the answer; only the segments
+     * that straddle the log start or the limit, and that one segment, are walked in the index (no segment reads);
+     * then the one batch with the answer is read. A batch straddling the log start is read too, since its indexed
+     * maximum may belong to a deleted record.
+     */
+    public synchronized TimestampOffset maxTimestampOffset(long upToExclusive) {
+        checkUsable();
+        long limit = Math.min(upToExclusive, nextOffset);
+        if (logStartOffset >= limit) {
+            return null;
+        }
+        long best = Long.MIN_VALUE;
+        Segment holder = null;
+        for (Segment s : segments.values()) {
+            if (s.baseOffset() >= limit) {
+                break;
+            }
+            if (s.isEmpty() || s.nextOffset() <= logStartOffset) {
+                continue;
+            }
+            boolean whole = s.baseOffset() >= logStartOffset && s.nextOffset() <= limit;
+            long max = whole ? s.maxTimestamp() : maxTimestampIn(s, limit);
+            if (max > best) {
+                best = max;
+                holder = s;
+            }
+        }
+        if (holder == null) {
+            return null;
+        }
+        TimestampOffset found = firstWithTimestamp(holder, limit, best);
+        Checks.state(found != null, "no record of %s below %s carries the largest timestamp %s of segment %s",
+                name, limit, best, holder);
+        return found;
+    }
+
+    /** The largest timestamp of the records of {@code s} in [log start, {@code limit}), from the index. */
+    private long maxTimestampIn(Segment s, long limit) {
+        long max = Long.MIN_VALUE;
+        boolean found = index.floorBatch(Math.max(s.baseOffset(), logStartOffset), entry);
+        for (; found && entry.segmentBase() <= s.baseOffset() && entry.lastOffset() < limit; found = index.nextBatch(entry)) {
+            if (entry.segmentBase() == s.baseOffset() && entry.lastOffset() >= logStartOffset) {
+                max = Math.max(max, entry.baseOffset() >= logStartOffset ? entry.maxTimestamp() : maxTimestampAboveStart(entry));
+            }
+        }
+        return max;
+    }
+
+    /** For a batch straddling the log start: the largest timestamp of its records that are still in the log. */
+    private long maxTimestampAboveStart(IndexEntry batch) {
+        long max = Long.MIN_VALUE;
+        for (RecordBatch rb : MemoryRecords.readableRecords(batchBytes(batch)).batches()) {
             for (Record r : rb) {
-                if (r.timestamp() >= timestamp && r.offset() >= logStartOffset) {
-                    return new TimestampOffset(r.timestamp(), r.offset());
+                if (r.offset() >= logStartOffset) {
+                    max = Math.max(max, r.timestamp());
+                }
+            }
+        }
+        return max;
+    }
+
+    /** The first record of {@code s} in [log start, {@code limit}) whose timestamp is {@code timestamp}. */
+    private TimestampOffset firstWithTimestamp(Segment s, long limit, long timestamp) {
+        boolean found = index.floorBatch(Math.max(s.baseOffset(), logStartOffset), entry);
+        for (; found && entry.segmentBase() <= s.baseOffset() && entry.lastOffset() < limit; found = index.nextBatch(entry)) {
+            if (entry.segmentBase() != s.baseOffset() || entry.lastOffset() < logStartOffset
+                    || entry.maxTimestamp() < timestamp) {
+                continue;
+            }
+            for (RecordBatch rb : MemoryRecords.readableRecords(batchBytes(entry)).batches()) {
+                for (Record r : rb) {
+                    if (r.timestamp() == timestamp && r.offset() >= logStartOffset) {
+                        return new TimestampOffset(r.timestamp(), r.offset());
+                    }
                 }
             }
         }

@@ -15,8 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.SimpleRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -315,6 +317,63 @@ class PartitionLogTest {
         assertEquals(new TimestampOffset(2001, 4), log.offsetForTimestamp(2001), "found inside a compressed batch");
         assertEquals(new TimestampOffset(3000, 9), log.offsetForTimestamp(2003));
         assertNull(log.offsetForTimestamp(3003));
+    }
+
+    /** One batch whose records carry exactly {@code timestamps}, in order. */
+    private static ByteBuffer timed(Compression compression, long... timestamps) {
+        SimpleRecord[] rs = new SimpleRecord[timestamps.length];
+        for (int i = 0; i < timestamps.length; i++) {
+            rs[i] = new SimpleRecord(timestamps[i], null, Batches.value(i, VALUE));
+        }
+        return MemoryRecords.withRecords(compression, rs).buffer();
+    }
+
+    @Test
+    void maxTimestampOffsetIsTheFirstRecordWithTheLargestTimestampBelowTheLimit() throws IOException {
+        int largest = timed(Compression.NONE, 1, 2, 3).remaining() + 32; // timestamp deltas vary the size a little
+        PartitionLog log = context(SegmentWriteMode.CHANNEL).with(LogConfig.SEGMENT_BYTES, largest)
+                .with(LogConfig.MESSAGE_MAX_BYTES, largest).open();
+        assertNull(log.maxTimestampOffset(Long.MAX_VALUE), "an empty log has no record");
+
+        log.append(timed(Compression.NONE, 1000, 5000, 5000));        // offsets 0-2: the max, twice
+        log.append(timed(Compression.NONE, 2000));                    // 3
+        log.append(timed(Compression.gzip().build(), 4000, 5000));    // 4-5: the max again, later
+        log.append(timed(Compression.gzip().build(), 9000, 3000));    // 6-7: a larger max, compressed, first record
+        log.append(timed(Compression.NONE, 1000));                    // 8
+        assertTrue(log.segmentBaseOffsets().size() >= 3, "the search crosses segments: " + log.segmentBaseOffsets());
+
+        assertEquals(new TimestampOffset(9000, 6), log.maxTimestampOffset(Long.MAX_VALUE));
+        assertEquals(new TimestampOffset(9000, 6), log.maxTimestampOffset(9));
+        assertEquals(new TimestampOffset(5000, 1), log.maxTimestampOffset(6),
+                "below the high watermark 6 the batch 6-7 does not count; the tie goes to the first record");
+        assertEquals(new TimestampOffset(5000, 1), log.maxTimestampOffset(4));
+        assertEquals(new TimestampOffset(5000, 1), log.maxTimestampOffset(3));
+        assertNull(log.maxTimestampOffset(0), "nothing lies below a limit at the log start");
+
+        log.deleteRecordsBefore(2);
+        assertEquals(new TimestampOffset(5000, 2), log.maxTimestampOffset(6),
+                "offset 1 is deleted; its batch-mate 2 carries the same timestamp");
+        log.deleteRecordsBefore(3);
+        assertEquals(new TimestampOffset(5000, 5), log.maxTimestampOffset(6));
+        assertEquals(new TimestampOffset(2000, 3), log.maxTimestampOffset(4));
+        assertEquals(new TimestampOffset(9000, 6), log.maxTimestampOffset(Long.MAX_VALUE));
+        assertNull(log.maxTimestampOffset(3));
+
+        PartitionLog reopened = ctx.reopen();
+        assertEquals(new TimestampOffset(9000, 6), reopened.maxTimestampOffset(Long.MAX_VALUE), "the same after a restart");
+        assertEquals(new TimestampOffset(5000, 5), reopened.maxTimestampOffset(6));
+    }
+
+    @Test
+    void maxTimestampOffsetIgnoresTheDeletedRecordsOfABatchStraddlingTheLogStart() throws IOException {
+        PartitionLog log = context(SegmentWriteMode.CHANNEL).open();
+        log.append(timed(Compression.NONE, 7000, 100, 200));   // 0-2
+        log.append(timed(Compression.NONE, 300));              // 3
+        assertEquals(new TimestampOffset(7000, 0), log.maxTimestampOffset(Long.MAX_VALUE));
+        log.deleteRecordsBefore(1);
+        assertEquals(new TimestampOffset(300, 3), log.maxTimestampOffset(Long.MAX_VALUE),
+                "the batch's indexed max belongs to the deleted offset 0");
+        assertEquals(new TimestampOffset(200, 2), log.maxTimestampOffset(3));
     }
 
     @Test

@@ -18,17 +18,19 @@ import java.util.UUID;
  * unchanged parts of the old one.
  *
  * <p>Snapshot format (version {@link #SNAPSHOT_VERSION}): version(1) appliedTerm(8) appliedIndex(8)
- * nextProducerId(8), then brokers, topics, cluster configs, committed offsets and group states, each as a count
- * followed by entries; each partition ends with its quiesced high watermark (version 2 lacked it, version 1 also
- * the group states; both are still read). An unknown version is refused with {@link IllegalStateException} at start.
+ * nextProducerId(8), then brokers, topics, cluster configs, committed offsets, group states and per-broker configs,
+ * each as a count followed by entries; each partition ends with its quiesced high watermark. Version 2 had neither
+ * per-broker configs nor quiesced high watermarks, version 1 also no group states; both are still read. An unknown
+ * version is refused with {@link IllegalStateException} at start.
  */
 public final class MetadataImage {
     public static final byte SNAPSHOT_VERSION = 3;
-    /** Version 2, still read: the same without each partition's quiesced high watermark. */
-    static final byte SNAPSHOT_VERSION_NO_QUIESCENCE = 2;
-    /** Version 1, still read: version 2 without recorded group state. */
+    /** The previous format, still read: the same without per-broker configs and quiesced high watermarks. */
+    static final byte SNAPSHOT_VERSION_NO_BROKER_CONFIGS = 2;
+    /** The first format, still read: version 2 without recorded group state. */
     static final byte SNAPSHOT_VERSION_NO_GROUPS = 1;
-    public static final MetadataImage EMPTY = new MetadataImage(0, -1, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), 0);
+    public static final MetadataImage EMPTY = new MetadataImage(0, -1, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), 0,
+            Map.of());
 
     private final long appliedTerm;
     private final long appliedIndex;
@@ -38,11 +40,12 @@ public final class MetadataImage {
     private final Map<String, Map<TopicPartition, CommittedOffset>> offsets;
     private final Map<String, GroupImage> groups;
     private final long nextProducerId;
+    private final Map<Integer, Map<String, String>> brokerConfigs;
 
     public MetadataImage(long appliedTerm, long appliedIndex, Map<Integer, BrokerRegistration> brokers,
                          Map<String, TopicImage> topics, Map<String, String> clusterConfigs,
                          Map<String, Map<TopicPartition, CommittedOffset>> offsets, Map<String, GroupImage> groups,
-                         long nextProducerId) {
+                         long nextProducerId, Map<Integer, Map<String, String>> brokerConfigs) {
         this.appliedTerm = appliedTerm;
         this.appliedIndex = appliedIndex;
         this.brokers = Collections.unmodifiableMap(new TreeMap<>(brokers));
@@ -51,6 +54,7 @@ public final class MetadataImage {
         this.offsets = Collections.unmodifiableMap(new TreeMap<>(offsets));
         this.groups = Collections.unmodifiableMap(new TreeMap<>(groups));
         this.nextProducerId = nextProducerId;
+        this.brokerConfigs = Collections.unmodifiableMap(new TreeMap<>(brokerConfigs));
     }
 
     public long appliedTerm() {
@@ -82,8 +86,19 @@ public final class MetadataImage {
         return topics.values().stream().filter(t -> t.topicId().equals(topicId)).findFirst();
     }
 
+    /** Configs of the whole cluster: Kafka's cluster-wide dynamic broker defaults ({@code BROKER} resource ""). */
     public Map<String, String> clusterConfigs() {
         return clusterConfigs;
+    }
+
+    /** Dynamic configs set for single brokers, by node id (Kafka's per-broker dynamic configs). */
+    public Map<Integer, Map<String, String>> brokerConfigs() {
+        return brokerConfigs;
+    }
+
+    /** The dynamic configs set for broker {@code nodeId} alone; empty when none are. */
+    public Map<String, String> brokerConfigs(int nodeId) {
+        return brokerConfigs.getOrDefault(nodeId, Map.of());
     }
 
     /** Committed offsets by group, then by partition. */
@@ -110,31 +125,42 @@ public final class MetadataImage {
 
     /** A copy at a new position, sharing every map. */
     public MetadataImage at(long term, long index) {
-        return new MetadataImage(term, index, brokers, topics, clusterConfigs, offsets, groups, nextProducerId);
+        return new MetadataImage(term, index, brokers, topics, clusterConfigs, offsets, groups, nextProducerId, brokerConfigs);
     }
 
     public MetadataImage withBrokers(Map<Integer, BrokerRegistration> newBrokers) {
-        return new MetadataImage(appliedTerm, appliedIndex, newBrokers, topics, clusterConfigs, offsets, groups, nextProducerId);
+        return new MetadataImage(appliedTerm, appliedIndex, newBrokers, topics, clusterConfigs, offsets, groups,
+                nextProducerId, brokerConfigs);
     }
 
     public MetadataImage withTopics(Map<String, TopicImage> newTopics) {
-        return new MetadataImage(appliedTerm, appliedIndex, brokers, newTopics, clusterConfigs, offsets, groups, nextProducerId);
+        return new MetadataImage(appliedTerm, appliedIndex, brokers, newTopics, clusterConfigs, offsets, groups,
+                nextProducerId, brokerConfigs);
     }
 
     public MetadataImage withClusterConfigs(Map<String, String> newConfigs) {
-        return new MetadataImage(appliedTerm, appliedIndex, brokers, topics, newConfigs, offsets, groups, nextProducerId);
+        return new MetadataImage(appliedTerm, appliedIndex, brokers, topics, newConfigs, offsets, groups,
+                nextProducerId, brokerConfigs);
     }
 
     public MetadataImage withOffsets(Map<String, Map<TopicPartition, CommittedOffset>> newOffsets) {
-        return new MetadataImage(appliedTerm, appliedIndex, brokers, topics, clusterConfigs, newOffsets, groups, nextProducerId);
+        return new MetadataImage(appliedTerm, appliedIndex, brokers, topics, clusterConfigs, newOffsets, groups,
+                nextProducerId, brokerConfigs);
     }
 
     public MetadataImage withGroups(Map<String, GroupImage> newGroups) {
-        return new MetadataImage(appliedTerm, appliedIndex, brokers, topics, clusterConfigs, offsets, newGroups, nextProducerId);
+        return new MetadataImage(appliedTerm, appliedIndex, brokers, topics, clusterConfigs, offsets, newGroups,
+                nextProducerId, brokerConfigs);
+    }
+
+    public MetadataImage withBrokerConfigs(Map<Integer, Map<String, String>> newConfigs) {
+        return new MetadataImage(appliedTerm, appliedIndex, brokers, topics, clusterConfigs, offsets, groups, nextProducerId,
+                newConfigs);
     }
 
     public MetadataImage withNextProducerId(long next) {
-        return new MetadataImage(appliedTerm, appliedIndex, brokers, topics, clusterConfigs, offsets, groups, next);
+        return new MetadataImage(appliedTerm, appliedIndex, brokers, topics, clusterConfigs, offsets, groups,
+                next, brokerConfigs);
     }
 
     public void writeTo(DataOutput out) throws IOException {
@@ -179,11 +205,16 @@ public final class MetadataImage {
         for (GroupImage g : groups.values()) {
             g.writeTo(out);
         }
+        out.writeInt(brokerConfigs.size());
+        for (Map.Entry<Integer, Map<String, String>> b : brokerConfigs.entrySet()) {
+            out.writeInt(b.getKey());
+            Codec.writeStringMap(out, b.getValue());
+        }
     }
 
     public static MetadataImage readFrom(DataInput in) throws IOException {
         byte version = in.readByte();
-        if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_NO_QUIESCENCE && version != SNAPSHOT_VERSION_NO_GROUPS) {
+        if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_NO_BROKER_CONFIGS && version != SNAPSHOT_VERSION_NO_GROUPS) {
             throw new IllegalStateException("metadata snapshot has format version " + version + "; this build reads "
                     + SNAPSHOT_VERSION + ". Upgrade this node before it rejoins the quorum.");
         }
@@ -220,13 +251,19 @@ public final class MetadataImage {
             offsets.put(group, Collections.unmodifiableMap(m));
         }
         Map<String, GroupImage> groups = new TreeMap<>();
-        if (version >= SNAPSHOT_VERSION_NO_QUIESCENCE) {
+        if (version >= SNAPSHOT_VERSION_NO_BROKER_CONFIGS) {
             for (int g = in.readInt(); g > 0; g--) {
                 GroupImage group = GroupImage.read(in);
                 groups.put(group.groupId(), group);
             }
         }
-        return new MetadataImage(term, index, brokers, topics, cluster, offsets, groups, nextPid);
+        Map<Integer, Map<String, String>> perBroker = new TreeMap<>();
+        if (version >= SNAPSHOT_VERSION) {
+            for (int b = in.readInt(); b > 0; b--) {
+                perBroker.put(in.readInt(), Codec.readStringMap(in));
+            }
+        }
+        return new MetadataImage(term, index, brokers, topics, cluster, offsets, groups, nextPid, perBroker);
     }
 
     @Override

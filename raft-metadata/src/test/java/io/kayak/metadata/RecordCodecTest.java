@@ -2,11 +2,13 @@ package io.kayak.metadata;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kayak.metadata.record.AllocateProducerIdsRecord;
 import io.kayak.metadata.record.AlterConfigsRecord;
+import io.kayak.metadata.record.BrokerConfigsRecord;
 import io.kayak.metadata.record.BrokerHeartbeatRecord;
 import io.kayak.metadata.record.CommitOffsetsRecord;
 import io.kayak.metadata.record.CreatePartitionsRecord;
@@ -54,6 +56,9 @@ class RecordCodecTest {
                         new GroupImage.Member("m-1", null, "c1", "/127.0.0.1", 10_000, 30_000, new byte[]{1, 2}, new byte[]{3}),
                         new GroupImage.Member("m-2", "static-2", "c2", "/127.0.0.1", 10_000, 30_000, new byte[0], new byte[0])))),
                 new DeleteGroupOffsetsRecord("g", false, List.of(new TopicPartition("orders", 1))),
+                new AlterConfigsRecord(AlterConfigsRecord.Resource.CLUSTER, "", Map.of("log.retention.ms", "60000")),
+                new BrokerConfigsRecord(2, Map.of("log.segment.bytes", "1048576")),
+                new BrokerConfigsRecord(3, removal),
                 new PartitionQuiesceRecord(ID, 0, 2, 7, true, 4242),
                 PartitionQuiesceRecord.wake(ID, 0));
     }
@@ -101,10 +106,43 @@ class RecordCodecTest {
         assertEquals(image.offsets(), back.offsets());
         assertEquals(1, back.groups().size());
         assertEquals(image.groups(), back.groups());
+        assertEquals(Map.of("log.retention.ms", "60000"), back.clusterConfigs());
+        assertEquals(Map.of(2, Map.of("log.segment.bytes", "1048576"), 3, Map.of("segment.bytes", "1024")),
+                back.brokerConfigs(), "a removal of a key never set leaves the rest");
         bytes[0] = 9;
         byte[] future = bytes;
         assertThrows(IllegalStateException.class,
                 () -> MetadataImage.readFrom(new DataInputStream(new ByteArrayInputStream(future))));
+    }
+
+    @Test
+    void aSnapshotOfTheFormatBeforeBrokerConfigsIsStillRead() throws IOException {
+        MetadataImage image = new io.kayak.metadata.statemachine.RecordApplier().apply(MetadataImage.EMPTY,
+                new AlterConfigsRecord(AlterConfigsRecord.Resource.CLUSTER, "", Map.of("log.retention.ms", "60000"))).image();
+        byte[] current = encode(image);
+        byte[] previous = java.util.Arrays.copyOf(current, current.length - Integer.BYTES); // no broker-config count
+        previous[0] = 2;
+        MetadataImage back = MetadataImage.readFrom(new DataInputStream(new ByteArrayInputStream(previous)));
+        assertEquals(Map.of("log.retention.ms", "60000"), back.clusterConfigs());
+        assertEquals(Map.of(), back.brokerConfigs());
+        assertArrayEquals(current, encode(back), "written again in the current format");
+    }
+
+    @Test
+    void brokerConfigsAreSetAndRemovedPerNodeAndNeedANodeId() {
+        io.kayak.metadata.statemachine.RecordApplier applier = new io.kayak.metadata.statemachine.RecordApplier();
+        MetadataImage image = applier.apply(MetadataImage.EMPTY, new BrokerConfigsRecord(1, Map.of("a", "1", "b", "2"))).image();
+        assertEquals(Map.of("a", "1", "b", "2"), image.brokerConfigs(1));
+        Map<String, String> removeA = new HashMap<>();
+        removeA.put("a", null);
+        image = applier.apply(image, new BrokerConfigsRecord(1, removeA)).image();
+        assertEquals(Map.of("b", "2"), image.brokerConfigs(1));
+        assertEquals(Map.of(), image.brokerConfigs(2));
+        Map<String, String> removeB = new HashMap<>();
+        removeB.put("b", null);
+        image = applier.apply(image, new BrokerConfigsRecord(1, removeB)).image();
+        assertEquals(Map.of(), image.brokerConfigs(), "a node without dynamic configs leaves no entry");
+        assertFalse(applier.apply(image, new BrokerConfigsRecord(-1, Map.of("a", "1"))).result().accepted());
     }
 
     private static byte[] encode(MetadataImage image) throws IOException {

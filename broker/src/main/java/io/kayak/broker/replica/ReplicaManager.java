@@ -1,5 +1,6 @@
 package io.kayak.broker.replica;
 
+import io.kayak.broker.topic.DynamicBrokerConfigs;
 import io.kayak.broker.topic.TopicConfigs;
 import io.kayak.log.LogConfig;
 import io.kayak.log.LogDir;
@@ -236,11 +237,16 @@ public final class ReplicaManager implements AutoCloseable {
 
     private Map<RaftGroupId, Assigned> assignedHere(MetadataImage image) {
         Map<RaftGroupId, Assigned> out = new HashMap<>();
+        // Dynamic broker configs are the defaults of the topic configs a topic does not set: a change of either
+        // makes the replica's configs differ, and reconcile reconfigures its open log.
+        Map<String, String> brokerDefaults = DynamicBrokerConfigs.inForce(image, nodeId);
         for (TopicImage t : image.topics().values()) {
             for (PartitionImage p : t.partitions()) {
                 if (p.replicas().contains(nodeId)) {
                     RaftGroupId gid = PartitionGroups.groupId(t.topicId(), p.partition());
-                    out.put(gid, new Assigned(new TopicPartition(t.name(), p.partition()), t.topicId(), gid, t.configs(),
+                    Map<String, String> configs = DynamicBrokerConfigs.topicConfigsWithDefaults(logConfig, brokerDefaults,
+                            t.configs());
+                    out.put(gid, new Assigned(new TopicPartition(t.name(), p.partition()), t.topicId(), gid, configs,
                             p.replicas(), p.quiesced()));
                 }
             }

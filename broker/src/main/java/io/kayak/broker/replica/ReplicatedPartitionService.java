@@ -496,7 +496,9 @@ public final class ReplicatedPartitionService implements PartitionService {
             if (timestamp == LATEST_TIMESTAMP) {
                 return new OffsetResult(PartitionError.NONE, hw, -1, term, -1);
             }
-            TimestampOffset found = log.offsetForTimestamp(timestamp);
+            // MAX_TIMESTAMP searches below the high watermark only; Kafka finds the maximum over the whole log and
+            // answers none when it lies above the high watermark. The same once the tail is committed.
+            TimestampOffset found = timestamp == MAX_TIMESTAMP ? log.maxTimestampOffset(hw) : log.offsetForTimestamp(timestamp);
             if (found == null || found.offset() >= hw) {
                 return new OffsetResult(PartitionError.NONE, -1, -1, term, -1);
             }

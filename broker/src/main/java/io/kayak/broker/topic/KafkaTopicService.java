@@ -7,6 +7,7 @@ import io.kayak.metadata.MetadataRejectedException;
 import io.kayak.metadata.QuorumUnavailableException;
 import io.kayak.metadata.TopicImage;
 import io.kayak.network.service.TopicService;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,12 +109,55 @@ public final class KafkaTopicService implements TopicService, AutoCloseable {
 
     @Override
     public Optional<Map<String, String>> effectiveTopicConfigs(String name) {
-        return images.get().topic(name).map(t -> TopicConfigs.effective(config.logConfig(), t.configs()));
+        return images.get().topic(name).map(t -> TopicConfigs.effective(admin.nodeLogConfig(), t.configs()));
     }
 
     @Override
-    public Map<String, String> brokerConfigs() {
-        return new TreeMap<>(config.props());
+    public Map<String, BrokerConfigSource> inheritedTopicConfigSources(String name) {
+        MetadataImage image = images.get();
+        Map<String, String> overrides = image.topic(name).map(TopicImage::configs).orElse(Map.of());
+        Map<String, BrokerConfigSource> out = new TreeMap<>();
+        TopicConfigs.brokerKeys().forEach((topicKey, brokerKey) -> {
+            if (!overrides.containsKey(topicKey)) {
+                out.put(topicKey, BrokerConfigSource.valueOf(
+                        DynamicBrokerConfigs.source(brokerKey, config.props(), image, config.nodeId()).name()));
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public BrokerConfigsResult brokerConfigs(String resourceName) {
+        MetadataImage image = images.get();
+        List<BrokerConfig> out = new ArrayList<>();
+        if (resourceName.isEmpty()) {
+            image.clusterConfigs().forEach((k, v) ->
+                    out.add(new BrokerConfig(k, v, BrokerConfigSource.DYNAMIC_DEFAULT_BROKER, false)));
+            return new BrokerConfigsResult(TopicError.NONE, null, out);
+        }
+        if (!resourceName.equals(Integer.toString(config.nodeId()))) {
+            return new BrokerConfigsResult(TopicError.INVALID_REQUEST, "this is node " + config.nodeId() + "; ask node "
+                    + resourceName + " for its configs", null);
+        }
+        new TreeMap<>(config.props()).forEach((k, v) -> {
+            if (!DynamicBrokerConfigs.KEYS.contains(k)) {
+                out.add(new BrokerConfig(k, v, BrokerConfigSource.STATIC_BROKER, true));
+            }
+        });
+        for (DynamicBrokerConfigs.Effective e : DynamicBrokerConfigs.effective(config.logConfig(), config.props(), image,
+                config.nodeId())) {
+            out.add(new BrokerConfig(e.name(), e.value(), BrokerConfigSource.valueOf(e.source().name()), false));
+        }
+        return new BrokerConfigsResult(TopicError.NONE, null, out);
+    }
+
+    @Override
+    public CompletableFuture<TopicResult> alterBrokerConfigs(String resourceName, Map<String, String> changes,
+                                                             boolean validateOnly) {
+        return async(() -> {
+            admin.alterBrokerConfigs(resourceName, changes, validateOnly);
+            return TopicResult.ok(null, -1, -1);
+        });
     }
 
     @Override

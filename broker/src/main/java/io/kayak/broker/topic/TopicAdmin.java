@@ -8,10 +8,13 @@ import io.kayak.metadata.TopicImage;
 import io.kayak.metadata.assign.ReplicaAssigner;
 import io.kayak.metadata.quorum.MetadataClient;
 import io.kayak.metadata.statemachine.RecordApplier;
+import io.kayak.log.LogConfig;
 import io.kayak.metadata.record.AlterConfigsRecord;
+import io.kayak.metadata.record.BrokerConfigsRecord;
 import io.kayak.metadata.record.CreatePartitionsRecord;
 import io.kayak.metadata.record.CreateTopicRecord;
 import io.kayak.metadata.record.DeleteTopicRecord;
+import io.kayak.metadata.record.MetadataRecord;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -63,7 +66,7 @@ public final class TopicAdmin {
      */
     public Created createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs,
                                List<List<Integer>> assignment, boolean validateOnly) {
-        TopicConfigs.validate(config.logConfig(), configs);
+        TopicConfigs.validate(nodeLogConfig(), configs);
         if (assignment == null && partitions == 0) {
             throw new MetadataRejectedException(MetadataErrorCode.INVALID_PARTITIONS, "a topic needs at least one partition");
         }
@@ -103,9 +106,50 @@ public final class TopicAdmin {
                 merged.put(k, v);
             }
         });
-        TopicConfigs.validate(config.logConfig(), merged);
+        TopicConfigs.validate(nodeLogConfig(), merged);
         if (!validateOnly) {
             client.propose(new AlterConfigsRecord(AlterConfigsRecord.Resource.TOPIC, name, changes));
+        }
+    }
+
+    /** This node's log settings: its file with the dynamic broker configs in force over it. */
+    public LogConfig nodeLogConfig() {
+        return DynamicBrokerConfigs.logConfig(config.logConfig(), DynamicBrokerConfigs.inForce(images.get(), config.nodeId()));
+    }
+
+    /**
+     * Sets (non-null value) or removes (null value) dynamic broker configs of a Kafka {@code BROKER} resource: "" for
+     * the cluster-wide default, this node's id for this node alone (Kafka refuses other ids: each node answers for
+     * itself). Checks the result with {@link DynamicBrokerConfigs#validate}; with {@code validateOnly} only checks.
+     *
+     * @throws MetadataRejectedException {@code INVALID_REQUEST} for another node or a key that is not dynamic,
+     *                                   {@code INVALID_CONFIG} for a value this node would not accept
+     */
+    public void alterBrokerConfigs(String resourceName, Map<String, String> changes, boolean validateOnly) {
+        MetadataRecord record;
+        if (resourceName.isEmpty()) {
+            record = new AlterConfigsRecord(AlterConfigsRecord.Resource.CLUSTER, "", changes);
+        } else {
+            int id;
+            try {
+                id = Integer.parseInt(resourceName);
+            } catch (NumberFormatException e) {
+                throw new MetadataRejectedException(MetadataErrorCode.INVALID_REQUEST,
+                        "Node id must be an integer, but it is: " + resourceName);
+            }
+            if (id != config.nodeId()) {
+                throw new MetadataRejectedException(MetadataErrorCode.INVALID_REQUEST,
+                        "Unexpected broker id, expected " + config.nodeId() + ", but received " + resourceName);
+            }
+            record = new BrokerConfigsRecord(id, changes);
+        }
+        MetadataImage image = images.get();
+        MetadataImage after = new RecordApplier().apply(image, record).image();
+        Map<String, String> own = resourceName.isEmpty() ? after.clusterConfigs() : after.brokerConfigs(config.nodeId());
+        DynamicBrokerConfigs.validate(config.logConfig(), changes, own, image);
+        DynamicBrokerConfigs.validate(config.logConfig(), changes, DynamicBrokerConfigs.inForce(after, config.nodeId()), image);
+        if (!validateOnly) {
+            client.propose(record);
         }
     }
 

@@ -19,6 +19,16 @@ public final class TopicConfigs {
             "max.message.bytes", LogConfig.MESSAGE_MAX_BYTES,
             "file.delete.delay.ms", LogConfig.FILE_DELETE_DELAY_MS);
 
+    /**
+     * Each honoured topic config to the broker config it defaults to (Kafka's synonyms), {@link #CLEANUP_POLICY}
+     * included.
+     */
+    public static Map<String, String> brokerKeys() {
+        Map<String, String> m = new java.util.HashMap<>(TOPIC_KEYS);
+        m.put(CLEANUP_POLICY, DynamicBrokerConfigs.CLEANUP_POLICY);
+        return m;
+    }
+
     /** Kafka's cleanup policy key; only {@link #DELETE} is accepted. */
     public static final String CLEANUP_POLICY = "cleanup.policy";
     public static final String DELETE = "delete";

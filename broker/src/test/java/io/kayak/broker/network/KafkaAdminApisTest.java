@@ -21,8 +21,10 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -118,12 +120,21 @@ class KafkaAdminApisTest extends ClusterTest {
 
         Properties pp = new Properties();
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+        long baseTs = System.currentTimeMillis(); // recent: alpha's retention.ms must not delete the records
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < 10; i++) {
-                producer.send(new ProducerRecord<>("alpha", 0, null, "r" + i)).get(TIMEOUT_S, TimeUnit.SECONDS);
+                // Record 6 carries the largest timestamp, record 8 the same one again: MAX_TIMESTAMP names the first.
+                long ts = baseTs + (i == 6 || i == 8 ? 1_000_000 : i);
+                producer.send(new ProducerRecord<>("alpha", 0, ts, null, "r" + i)).get(TIMEOUT_S, TimeUnit.SECONDS);
             }
         }
         TopicPartition alpha0 = new TopicPartition("alpha", 0);
+        ListOffsetsResultInfo max = admin.listOffsets(Map.of(alpha0, OffsetSpec.maxTimestamp())).partitionResult(alpha0)
+                .get(TIMEOUT_S, TimeUnit.SECONDS);
+        assertEquals(6, max.offset(), "the first record with the largest timestamp, not the earliest offset");
+        assertEquals(baseTs + 1_000_000, max.timestamp());
+        assertEquals(3, admin.listOffsets(Map.of(alpha0, OffsetSpec.forTimestamp(baseTs + 3))).partitionResult(alpha0)
+                .get(TIMEOUT_S, TimeUnit.SECONDS).offset());
         long low = admin.deleteRecords(Map.of(alpha0, RecordsToDelete.beforeOffset(4))).lowWatermarks().get(alpha0)
                 .get(TIMEOUT_S, TimeUnit.SECONDS).lowWatermark();
         assertEquals(4, low);

@@ -33,14 +33,40 @@ final class RawKafka {
 
     /** Sends one request and decodes its response with kafka-clients' generated classes. */
     static ApiMessage call(Socket s, ApiKeys key, short version, ApiMessage body) throws IOException {
-        s.getOutputStream().write(frame(key, version, 7, body));
+        send(s, key, version, 7, body);
+        return receive(s, key, version, 7);
+    }
+
+    /** Sends one request without waiting for an answer. */
+    static void send(Socket s, ApiKeys key, short version, int correlationId, ApiMessage body) throws IOException {
+        s.getOutputStream().write(frame(key, version, correlationId, body));
+    }
+
+    /** Reads the next response frame, which must answer {@code correlationId}, and decodes it as {@code key}. */
+    static ApiMessage receive(Socket s, ApiKeys key, short version, int correlationId) throws IOException {
         DataInputStream in = new DataInputStream(s.getInputStream());
         byte[] resp = new byte[in.readInt()];
         in.readFully(resp);
         ByteBuffer r = ByteBuffer.wrap(resp);
-        new ResponseHeaderData().read(new ByteBufferAccessor(r), key.responseHeaderVersion(version));
+        ResponseHeaderData header = new ResponseHeaderData();
+        header.read(new ByteBufferAccessor(r), key.responseHeaderVersion(version));
+        if (header.correlationId() != correlationId) {
+            throw new AssertionError("the next response answers correlation id " + header.correlationId() + ", not "
+                    + correlationId);
+        }
         ApiMessage m = ApiMessageType.fromApiKey(key.id).newResponse();
         m.read(new ByteBufferAccessor(r), version);
         return m;
+    }
+
+    /** Whether the peer closed the connection: end of stream or a reset, within the socket's read timeout. */
+    static boolean closedByPeer(Socket s) {
+        try {
+            return s.getInputStream().read() == -1;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset
+        }
     }
 }

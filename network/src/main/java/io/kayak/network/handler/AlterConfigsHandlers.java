@@ -17,10 +17,11 @@ import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 
 /**
- * IncrementalAlterConfigs (SET and DELETE) and the legacy AlterConfigs (replace every override) for topics.
- * Values are validated the way topic creation validates them. Broker configs are static (the node's file):
- * altering them is refused. A changed topic config takes effect on a replica's log when the log is next
- * opened (node restart); applying it to open logs is not built yet.
+ * IncrementalAlterConfigs (SET and DELETE) and the legacy AlterConfigs (replace every override) for topics and
+ * brokers. Topic values are validated the way topic creation validates them; broker resources ("" for the
+ * cluster-wide default, or this node's id) accept only the dynamic broker configs the node honours (see
+ * {@link TopicService#alterBrokerConfigs}). Every change is committed through the metadata quorum, and each
+ * replica applies it to its open partition logs when it sees the new metadata (no restart).
  */
 public final class AlterConfigsHandlers {
     private AlterConfigsHandlers() {
@@ -69,6 +70,8 @@ public final class AlterConfigsHandlers {
                 Map<String, String> changes = new HashMap<>();
                 if (r.resourceType() == ConfigResource.Type.TOPIC.id()) {
                     topics.topicConfigs(r.resourceName()).orElse(Map.of()).keySet().forEach(k -> changes.put(k, null));
+                } else if (r.resourceType() == ConfigResource.Type.BROKER.id()) {
+                    dynamicBrokerConfigs(topics, r.resourceName()).forEach(k -> changes.put(k, null));
                 }
                 r.configs().forEach(c -> changes.put(c.name(), c.value()));
                 results.add(alter(topics, r.resourceType(), r.resourceName(), changes, req.validateOnly(), null)
@@ -87,11 +90,23 @@ public final class AlterConfigsHandlers {
         if (problem != null) {
             return CompletableFuture.completedFuture(TopicResult.failed(TopicService.TopicError.INVALID_REQUEST, problem));
         }
-        if (resourceType != ConfigResource.Type.TOPIC.id()) {
-            return CompletableFuture.completedFuture(TopicResult.failed(TopicService.TopicError.INVALID_REQUEST,
-                    "only topic configs can be altered; broker configs come from the node's file"));
+        if (resourceType == ConfigResource.Type.TOPIC.id()) {
+            return topics.alterTopicConfigs(name, changes, validateOnly);
         }
-        return topics.alterTopicConfigs(name, changes, validateOnly);
+        if (resourceType == ConfigResource.Type.BROKER.id()) {
+            return topics.alterBrokerConfigs(name, changes, validateOnly);
+        }
+        return CompletableFuture.completedFuture(TopicResult.failed(TopicService.TopicError.INVALID_REQUEST,
+                "only topic and broker configs can be altered, not resource type " + resourceType));
+    }
+
+    /** The keys set dynamically on the broker resource itself, which the legacy API's full replacement removes. */
+    private static List<String> dynamicBrokerConfigs(TopicService topics, String name) {
+        TopicService.BrokerConfigSource own = name.isEmpty() ? TopicService.BrokerConfigSource.DYNAMIC_DEFAULT_BROKER
+                : TopicService.BrokerConfigSource.DYNAMIC_BROKER;
+        TopicService.BrokerConfigsResult r = topics.brokerConfigs(name);
+        return r.configs() == null ? List.of()
+                : r.configs().stream().filter(c -> c.source() == own).map(TopicService.BrokerConfig::name).toList();
     }
 
 }

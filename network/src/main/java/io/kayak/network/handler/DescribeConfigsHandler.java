@@ -1,5 +1,6 @@
 package io.kayak.network.handler;
 
+import io.kayak.network.protocol.KafkaErrors;
 import io.kayak.network.protocol.KafkaRequest;
 import io.kayak.network.service.TopicService;
 import java.util.List;
@@ -18,16 +19,17 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 
 /**
  * DescribeConfigs for topics (every config Kayak honours with its effective value, overrides marked as dynamic
- * topic configs, plus any other override stored with the topic) and for this node (its configuration file,
- * read-only). A broker resource naming another node is refused: clients send those to that node.
+ * topic configs, inherited values with the source of the broker config they come from, as Kafka reports them,
+ * plus any other override stored with the topic) and for brokers: this node's id gives its
+ * configuration file (read-only) and the dynamic broker configs with their effective values and where each comes
+ * from; "" gives the cluster-wide dynamic defaults, as Kafka does. A broker resource naming another node is
+ * refused: clients send those to that node.
  */
 public final class DescribeConfigsHandler implements ApiHandler {
     private final TopicService topics;
-    private final int nodeId;
 
-    public DescribeConfigsHandler(TopicService topics, int nodeId) {
+    public DescribeConfigsHandler(TopicService topics) {
         this.topics = topics;
-        this.nodeId = nodeId;
     }
 
     @Override
@@ -51,23 +53,33 @@ public final class DescribeConfigsHandler implements ApiHandler {
                 return out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                         .setErrorMessage("topic '" + r.resourceName() + "' does not exist");
             }
+            Map<String, TopicService.BrokerConfigSource> inherited = topics.inheritedTopicConfigSources(r.resourceName());
             Map<String, String> all = new TreeMap<>(effective.get());
             all.putAll(overrides);
-            all.forEach((k, v) -> add(out, r.configurationKeys(), k, v, false,
-                    overrides.containsKey(k) ? ConfigSource.TOPIC_CONFIG : ConfigSource.DEFAULT_CONFIG));
+            all.forEach((k, v) -> add(out, r.configurationKeys(), k, v, false, overrides.containsKey(k)
+                    ? ConfigSource.TOPIC_CONFIG : source(inherited.getOrDefault(k, TopicService.BrokerConfigSource.DEFAULT))));
             return out;
         }
         if (type == ConfigResource.Type.BROKER) {
-            if (!r.resourceName().isEmpty() && !r.resourceName().equals(Integer.toString(nodeId))) {
-                return out.setErrorCode(Errors.INVALID_REQUEST.code())
-                        .setErrorMessage("this is node " + nodeId + "; ask node " + r.resourceName() + " for its configs");
+            TopicService.BrokerConfigsResult result = topics.brokerConfigs(r.resourceName());
+            if (result.error() != TopicService.TopicError.NONE) {
+                return out.setErrorCode(KafkaErrors.of(result.error()).code()).setErrorMessage(result.message());
             }
-            new TreeMap<>(topics.brokerConfigs()).forEach((k, v) -> add(out, r.configurationKeys(), k, v, true,
-                    ConfigSource.STATIC_BROKER_CONFIG));
+            result.configs().stream().sorted(java.util.Comparator.comparing(TopicService.BrokerConfig::name))
+                    .forEach(c -> add(out, r.configurationKeys(), c.name(), c.value(), c.readOnly(), source(c.source())));
             return out;
         }
         return out.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("resource type " + r.resourceType()
                 + " is not supported; topics and brokers are");
+    }
+
+    private static ConfigSource source(TopicService.BrokerConfigSource s) {
+        return switch (s) {
+            case DYNAMIC_BROKER -> ConfigSource.DYNAMIC_BROKER_CONFIG;
+            case DYNAMIC_DEFAULT_BROKER -> ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG;
+            case STATIC_BROKER -> ConfigSource.STATIC_BROKER_CONFIG;
+            case DEFAULT -> ConfigSource.DEFAULT_CONFIG;
+        };
     }
 
     private static void add(DescribeConfigsResult out, List<String> keys, String name, String value, boolean readOnly,

@@ -26,7 +26,9 @@ import org.apache.kafka.common.record.MemoryRecords;
 /**
  * Fetch: every requested partition is listed in the answer (Kafka clients require it), with whole batches from
  * the fetch offset below the high watermark, bounded by {@code partition_max_bytes} and, over the response,
- * {@code max_bytes} (the first batch always comes whole, so a consumer makes progress). Fetch sessions are
+ * {@code max_bytes}. As in Kafka (KIP-74), the first batch of the first partition that returns data comes whole
+ * even when it exceeds either limit, so a consumer makes progress; a later partition whose first batch exceeds
+ * what is left returns nothing this time (no error). Fetch sessions are
  * declined (session id 0), so clients keep sending full requests. From v9 the client's {@code current_leader_epoch}
  * is checked ({@code FENCED_LEADER_EPOCH} / {@code UNKNOWN_LEADER_EPOCH}); from v12 a partition answered with
  * {@code NOT_LEADER_OR_FOLLOWER} or {@code FENCED_LEADER_EPOCH} names the current leader and its epoch.
@@ -173,7 +175,8 @@ public final class FetchHandler implements ApiHandler {
                 ReadResult r = partitions.read(tp, p.fetchOffset(), Math.max(0, max), p.currentLeaderEpoch());
                 fill(pd, r, tp, version);
                 errors |= r.error() != PartitionError.NONE;
-                if (max > 0 && r.error() == PartitionError.NONE && !r.records().isEmpty()) {
+                boolean fits = bytes == 0 || r.records().length() <= max; // the log always returns its first batch
+                if (max > 0 && fits && r.error() == PartitionError.NONE && !r.records().isEmpty()) {
                     pd.setRecords(new SliceRecords(r.records()));
                     bytes += r.records().length();
                 }

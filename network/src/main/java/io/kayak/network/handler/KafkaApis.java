@@ -39,7 +39,7 @@ public final class KafkaApis {
         handlers.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(topics));
         handlers.put(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(topics));
         handlers.put(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions));
-        handlers.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(topics, nodeId));
+        handlers.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(topics));
         handlers.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, AlterConfigsHandlers.incremental(topics));
         handlers.put(ApiKeys.ALTER_CONFIGS, AlterConfigsHandlers.legacy(topics));
         handlers.put(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(groups, cluster));

@@ -10,7 +10,10 @@ import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 
-/** ListOffsets: earliest (-2), latest (-1, the high watermark) or by timestamp, per partition, on its leader. */
+/**
+ * ListOffsets: earliest (-2), latest (-1, the high watermark), max timestamp (-3, v7+: the first record with the
+ * largest timestamp below the high watermark) or by timestamp, per partition, on its leader.
+ */
 public final class ListOffsetsHandler implements ApiHandler {
     /** The first version whose response carries the leader epoch. */
     private static final short LEADER_EPOCH_VERSION = 4;

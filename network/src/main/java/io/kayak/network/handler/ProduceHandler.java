@@ -25,7 +25,9 @@ import org.apache.kafka.common.record.MemoryRecords;
  * Produce: every partition of the request is appended through the {@link PartitionService} at once, and the
  * response, with one result per partition, is sent when all have answered. Batches are stored as the client
  * sent them (whatever their compression); validation (CRC, framing, size, idempotence) happens below. With
- * acks=0 the appends still happen but no response is sent. From v10 a {@code NOT_LEADER_OR_FOLLOWER} result
+ * acks=0 the appends still happen but no response is sent; as in Kafka, a partition refused at once (not the
+ * leader, unknown, invalid batch) closes the connection instead, so the client, which reads no answer, refreshes
+ * its metadata. A failure found later (a timeout) goes unnoticed: nobody waits for it. From v10 a {@code NOT_LEADER_OR_FOLLOWER} result
  * names the current leader and its epoch, with the leader's endpoint on this listener, so the client can
  * redirect without a metadata round trip.
  */
@@ -68,6 +70,13 @@ public final class ProduceHandler implements ApiHandler {
             }
         }
         if (acks == Acks.NONE) {
+            for (Pending p : pending) {
+                AppendResult r = p.result().getNow(null);
+                if (r != null && r.error() != PartitionError.NONE) {
+                    return CompletableFuture.failedFuture(new IllegalStateException("acks=0 produce to " + p.topic() + "-"
+                            + p.partition() + " refused with " + r.error() + "; closing so the client refreshes its metadata"));
+                }
+            }
             return CompletableFuture.completedFuture(null);
         }
         return CompletableFuture.allOf(pending.stream().map(Pending::result).toArray(CompletableFuture[]::new))

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaServer.class);
+    /** The length prefix of every Kafka frame. */
+    private static final int SIZE_FIELD_BYTES = 4;
 
     private final String listener;
     private final EventLoopGroup boss;
@@ -45,7 +47,8 @@ public final class KafkaServer implements AutoCloseable {
     /**
      * Binds {@code host:port} (port 0: an ephemeral one) for {@code listener}.
      *
-     * @param requestMaxBytes {@code socket.request.max.bytes}: a larger frame closes its connection
+     * @param requestMaxBytes {@code socket.request.max.bytes}: a frame whose size field is larger closes its
+     *                        connection (Kafka's rule: the size field, not counting its own four bytes)
      */
     public static KafkaServer start(String listener, String host, int port, int requestMaxBytes, int ioThreads,
                                     ApiDispatcher dispatcher, RequestMetrics metrics) throws IOException {
@@ -62,7 +65,8 @@ public final class KafkaServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel c) {
                             c.pipeline()
-                                    .addLast("frames", new LengthFieldBasedFrameDecoder(requestMaxBytes, 0, 4, 0, 4))
+                                    .addLast("frames", new LengthFieldBasedFrameDecoder(frameMaxBytes(requestMaxBytes),
+                                            0, SIZE_FIELD_BYTES, 0, SIZE_FIELD_BYTES))
                                     .addLast("requests", new ConnectionHandler(dispatcher, listener, metrics));
                         }
                     })
@@ -74,6 +78,14 @@ public final class KafkaServer implements AutoCloseable {
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new IOException("listener " + listener + " cannot bind " + host + ":" + port + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Netty's frame limit counts the size field too, Kafka's {@code socket.request.max.bytes} does not: a request of
+     * exactly the maximum must pass.
+     */
+    static int frameMaxBytes(int requestMaxBytes) {
+        return (int) Math.min((long) requestMaxBytes + SIZE_FIELD_BYTES, Integer.MAX_VALUE);
     }
 
     public int port() {

@@ -11,11 +11,17 @@ import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
  * Per-API request metrics on the node's Dropwizard registry, for every API in the version table:
- * {@code kayak.request.<Api>.requests} and {@code .errors} (meters; an error is a request that closed its
- * connection or could not be answered), {@code .latency} (a timer from decoding to the response being
- * queued on the connection; percentiles from its reservoir), {@code .bytes-in} and {@code .bytes-out}
+ * {@code kayak.request.<Api>.requests} and {@code .errors} (meters), {@code .latency} (a timer from decoding to the
+ * response being queued on the connection; percentiles from its reservoir), {@code .bytes-in} and {@code .bytes-out}
  * (meters of frame bytes). Metrics are created once, at construction; recording allocates nothing.
  * Thread-safe. {@link #close} removes them.
+ *
+ * <p>{@code errors} counts the requests of a known API that got no regular answer: a version the table does not serve
+ * (including ApiVersions, answered in v0 with {@code UNSUPPORTED_VERSION}), a body that does not parse, a handler
+ * that failed, or a response that could not be encoded; all but the ApiVersions case close the connection. It does
+ * not count error codes inside a response (a {@code NOT_LEADER_OR_FOLLOWER} partition, a refused topic: those are
+ * answers), nor frames without a readable header or with an unknown API key, which have no API to count against.
+ * Unlike Kafka's {@code ErrorsPerSec} it is therefore not broken down by error code.
  */
 public final class RequestMetrics implements AutoCloseable {
     private static final String PREFIX = "kayak.request.";

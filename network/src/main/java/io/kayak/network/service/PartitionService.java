@@ -18,6 +18,11 @@ public interface PartitionService {
     long EARLIEST_TIMESTAMP = -2L;
     /** {@code ListOffsets} timestamp for the high watermark. */
     long LATEST_TIMESTAMP = -1L;
+    /**
+     * {@code ListOffsets} (v7+) timestamp for the record with the largest timestamp below the high watermark; ties go
+     * to the lowest offset.
+     */
+    long MAX_TIMESTAMP = -3L;
     /** A current leader epoch the client did not give. */
     int NO_EPOCH = -1;
 
@@ -65,7 +70,10 @@ public interface PartitionService {
     /** Registers a listener for high watermark advances and leader changes of the partitions hosted here. */
     void addListener(PartitionListener listener);
 
-    /** The earliest offset whose batch has a timestamp at or after {@code timestamp}, or one of the two constants. */
+    /**
+     * The earliest offset whose record has a timestamp at or after {@code timestamp}, or the offset one of the three
+     * constants names ({@link #EARLIEST_TIMESTAMP}, {@link #LATEST_TIMESTAMP}, {@link #MAX_TIMESTAMP}).
+     */
     OffsetResult listOffset(TopicPartition partition, long timestamp);
 
     /**

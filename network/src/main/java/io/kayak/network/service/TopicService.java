@@ -50,8 +50,37 @@ public interface TopicService {
     /** The effective value of every topic config Kayak honours, for the topic (overrides over node defaults). */
     Optional<Map<String, String>> effectiveTopicConfigs(String name);
 
-    /** This node's own configuration, as DescribeConfigs shows a broker resource. */
-    Map<String, String> brokerConfigs();
+    /**
+     * For each honoured topic config the topic does not override, where its effective value comes from: the source of
+     * the broker config it defaults to on this node. Keys missing from the answer come from the built-in default.
+     */
+    Map<String, BrokerConfigSource> inheritedTopicConfigSources(String name);
+
+    /** Where a broker config's value comes from, as DescribeConfigs reports it (Kafka's config sources). */
+    enum BrokerConfigSource { DYNAMIC_BROKER, DYNAMIC_DEFAULT_BROKER, STATIC_BROKER, DEFAULT }
+
+    /** One config of a broker resource; {@code readOnly} for those only the node's file sets. */
+    record BrokerConfig(String name, String value, BrokerConfigSource source, boolean readOnly) {
+    }
+
+    /**
+     * The configs of a broker resource: for this node's id, its configuration file plus the dynamic configs with their
+     * effective values; for "" (Kafka's cluster-wide default), the dynamic defaults set. Refused with
+     * {@link TopicError#INVALID_REQUEST} for any other name (another node answers for itself).
+     */
+    BrokerConfigsResult brokerConfigs(String resourceName);
+
+    /** The configs of a broker resource, or why they cannot be described here. */
+    record BrokerConfigsResult(TopicError error, String message, List<BrokerConfig> configs) {
+    }
+
+    /**
+     * Sets (non-null value) and removes (null value) dynamic broker configs of the resource: "" for the cluster-wide
+     * default, this node's id for this node alone. Only the keys the node honours dynamically are accepted
+     * ({@link TopicError#INVALID_REQUEST} otherwise, as Kafka answers for keys it cannot update dynamically); values
+     * are checked as the node would apply them ({@link TopicError#INVALID_CONFIG}).
+     */
+    CompletableFuture<TopicResult> alterBrokerConfigs(String resourceName, Map<String, String> changes, boolean validateOnly);
 
     /** Sets (non-null value) and removes (null value) topic config overrides. */
     CompletableFuture<TopicResult> alterTopicConfigs(String name, Map<String, String> changes, boolean validateOnly);

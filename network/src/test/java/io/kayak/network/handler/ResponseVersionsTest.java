@@ -215,8 +215,21 @@ class ResponseVersionsTest {
         }
 
         @Override
-        public Map<String, String> brokerConfigs() {
-            return Map.of("node.id", "1");
+        public Map<String, BrokerConfigSource> inheritedTopicConfigSources(String name) {
+            return Map.of("segment.bytes", BrokerConfigSource.DYNAMIC_DEFAULT_BROKER);
+        }
+
+        @Override
+        public BrokerConfigsResult brokerConfigs(String resourceName) {
+            return new BrokerConfigsResult(TopicError.NONE, null, List.of(
+                    new BrokerConfig("node.id", "1", BrokerConfigSource.STATIC_BROKER, true),
+                    new BrokerConfig("log.retention.ms", "60000", BrokerConfigSource.DYNAMIC_DEFAULT_BROKER, false)));
+        }
+
+        @Override
+        public CompletableFuture<TopicResult> alterBrokerConfigs(String resourceName, Map<String, String> changes,
+                                                                 boolean validateOnly) {
+            return CompletableFuture.completedFuture(TopicResult.failed(TopicError.INVALID_REQUEST, "static"));
         }
 
         @Override

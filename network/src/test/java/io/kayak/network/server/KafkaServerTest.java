@@ -169,6 +169,32 @@ class KafkaServerTest {
         }
     }
 
+    /** An ApiVersions v3 request whose size field is exactly {@code size}, padded through the client software fields. */
+    private static byte[] apiVersionsOfSize(int size, int correlationId) {
+        for (int n = Math.min(size, 2 * Short.MAX_VALUE); n > 1; n--) { // a string is at most 32767 bytes: pad both
+            byte[] r = request(ApiKeys.API_VERSIONS, (short) 3, correlationId, new ApiVersionsRequestData()
+                    .setClientSoftwareName("a".repeat(n / 2)).setClientSoftwareVersion("1".repeat(n - n / 2)));
+            if (r.length - 4 == size) {
+                return r;
+            }
+        }
+        throw new AssertionError("no ApiVersions request of " + size + " bytes");
+    }
+
+    @Test
+    void aRequestOfExactlySocketRequestMaxBytesIsServedAndOneByteMoreIsRefused() throws IOException {
+        try (Socket s = connect()) {
+            s.getOutputStream().write(apiVersionsOfSize(MAX_REQUEST, 9));
+            ApiVersionsResponseData r = new ApiVersionsResponseData();
+            r.read(new ByteBufferAccessor(response(s, ApiKeys.API_VERSIONS, (short) 3, 9)), (short) 3);
+            assertEquals(Errors.NONE.code(), r.errorCode(), "Kafka accepts a size field equal to socket.request.max.bytes");
+        }
+        try (Socket s = connect()) {
+            s.getOutputStream().write(apiVersionsOfSize(MAX_REQUEST + 1, 10));
+            assertClosedByServer(s);
+        }
+    }
+
     @Test
     void badInputClosesOnlyItsOwnConnection() throws IOException {
         try (Socket good = connect()) {

@@ -10,7 +10,7 @@ import java.io.IOException;
  */
 public sealed interface MetadataRecord permits RegisterBrokerRecord, BrokerHeartbeatRecord, FenceExpiredBrokersRecord,
         CreateTopicRecord, DeleteTopicRecord, CreatePartitionsRecord, AlterConfigsRecord, PartitionLeaderRecord,
-        CommitOffsetsRecord, AllocateProducerIdsRecord, GroupStateRecord, DeleteGroupOffsetsRecord,
+        CommitOffsetsRecord, AllocateProducerIdsRecord, GroupStateRecord, DeleteGroupOffsetsRecord, BrokerConfigsRecord,
         PartitionQuiesceRecord {
 
     RecordType type();

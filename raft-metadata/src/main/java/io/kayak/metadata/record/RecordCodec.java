@@ -49,6 +49,7 @@ public final class RecordCodec {
                 case ALLOCATE_PRODUCER_IDS -> AllocateProducerIdsRecord.read(in);
                 case GROUP_STATE -> GroupStateRecord.read(in);
                 case DELETE_GROUP_OFFSETS -> DeleteGroupOffsetsRecord.read(in);
+                case BROKER_CONFIGS -> BrokerConfigsRecord.read(in);
                 case PARTITION_QUIESCE -> PartitionQuiesceRecord.read(in);
             };
             if (in.available() != 0) {

@@ -14,7 +14,8 @@ public enum RecordType {
     ALLOCATE_PRODUCER_IDS(10, 1),
     GROUP_STATE(11, 1),
     DELETE_GROUP_OFFSETS(12, 1),
-    PARTITION_QUIESCE(13, 1);
+    BROKER_CONFIGS(13, 1),
+    PARTITION_QUIESCE(14, 1);
 
     private final byte id;
     private final byte currentVersion;

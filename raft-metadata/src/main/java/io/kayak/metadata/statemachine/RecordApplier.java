@@ -11,6 +11,7 @@ import io.kayak.metadata.TopicImage;
 import io.kayak.metadata.TopicPartition;
 import io.kayak.metadata.record.AllocateProducerIdsRecord;
 import io.kayak.metadata.record.AlterConfigsRecord;
+import io.kayak.metadata.record.BrokerConfigsRecord;
 import io.kayak.metadata.record.BrokerHeartbeatRecord;
 import io.kayak.metadata.record.CommitOffsetsRecord;
 import io.kayak.metadata.record.DeleteGroupOffsetsRecord;
@@ -72,6 +73,8 @@ public final class RecordApplier {
             return groupState(image, r);
         } else if (record instanceof DeleteGroupOffsetsRecord r) {
             return deleteGroupOffsets(image, r);
+        } else if (record instanceof BrokerConfigsRecord r) {
+            return brokerConfigs(image, r);
         } else if (record instanceof PartitionQuiesceRecord r) {
             return partitionQuiesce(image, r);
         }
@@ -273,6 +276,20 @@ public final class RecordApplier {
         Map<String, TopicImage> topics = new TreeMap<>(image.topics());
         topics.put(t.name(), new TopicImage(t.name(), t.topicId(), applyChanges(t.configs(), r.changes()), t.partitions()));
         return accept(image.withTopics(topics));
+    }
+
+    private Outcome brokerConfigs(MetadataImage image, BrokerConfigsRecord r) {
+        if (r.nodeId() < 0) {
+            return refuse(image, MetadataErrorCode.INVALID_REQUEST, "broker configs need a node id, not " + r.nodeId());
+        }
+        Map<Integer, Map<String, String>> all = new TreeMap<>(image.brokerConfigs());
+        Map<String, String> changed = applyChanges(all.getOrDefault(r.nodeId(), Map.of()), r.changes());
+        if (changed.isEmpty()) {
+            all.remove(r.nodeId());
+        } else {
+            all.put(r.nodeId(), java.util.Collections.unmodifiableMap(new TreeMap<>(changed)));
+        }
+        return accept(image.withBrokerConfigs(all));
     }
 
     private static Map<String, String> applyChanges(Map<String, String> configs, Map<String, String> changes) {
