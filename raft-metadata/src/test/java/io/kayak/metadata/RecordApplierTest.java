@@ -190,14 +190,31 @@ class RecordApplierTest {
         MetadataImage reelected = apply(woken, new PartitionLeaderRecord(id, 0, 2, 5, List.of(2, 3, 1)), MetadataErrorCode.NONE);
         assertEquals(2, reelected.topic("t").orElseThrow().partitions().get(0).leader(), "after a wake-up leaders report as usual");
 
-        // Broker 3's lease (ends 6000) runs out while brokers 1 and 2 heartbeat: partition 0 has a replica there.
+        // Broker 3's lease (ends 6000) runs out while brokers 1 and 2 heartbeat: a follower of partition 0.
         MetadataImage live = apply(quiesced, new BrokerHeartbeatRecord(1, inc, 4000, 5000), MetadataErrorCode.NONE);
         live = apply(live, new BrokerHeartbeatRecord(2, inc, 4000, 5000), MetadataErrorCode.NONE);
-        MetadataImage fenced = apply(live, new FenceExpiredBrokersRecord(7000), MetadataErrorCode.NONE);
-        assertTrue(fenced.broker(3).orElseThrow().fenced());
-        assertFalse(fenced.topic("t").orElseThrow().partitions().get(0).quiesced(),
-                "a quiesced partition with a replica on a fenced broker runs again");
-        apply(fenced, new PartitionQuiesceRecord(id, 0, 1, 4, true, 10), MetadataErrorCode.INVALID_REQUEST);
+        MetadataImage followerFenced = apply(live, new FenceExpiredBrokersRecord(7000), MetadataErrorCode.NONE);
+        assertTrue(followerFenced.broker(3).orElseThrow().fenced());
+        PartitionImage p0 = followerFenced.topic("t").orElseThrow().partitions().get(0);
+        assertTrue(p0.quiesced(), "a fenced follower does not wake the partition");
+        assertEquals(1, p0.leader());
+        assertEquals(List.of(1, 2), p0.isr(), "the fenced follower leaves the ISR");
+        apply(followerFenced, new PartitionQuiesceRecord(id, 0, 1, 4, true, 10), MetadataErrorCode.INVALID_REQUEST);
+
+        // Now its leader, broker 1, is fenced too: broker 2, next in assignment order and in the ISR, leads it,
+        // still quiesced, at the same epoch and high watermark.
+        MetadataImage leaderFenced = apply(apply(followerFenced, new BrokerHeartbeatRecord(2, inc, 8000, 5000),
+                MetadataErrorCode.NONE), new FenceExpiredBrokersRecord(10_000), MetadataErrorCode.NONE);
+        p0 = leaderFenced.topic("t").orElseThrow().partitions().get(0);
+        assertTrue(p0.quiesced());
+        assertEquals(2, p0.leader());
+        assertEquals(4, p0.leaderEpoch());
+        assertEquals(10, p0.quiescedHighWatermark());
+        assertEquals(List.of(2), p0.isr());
+
+        // And with broker 2 gone as well nobody can serve it: it is woken for Raft to sort out.
+        MetadataImage allFenced = apply(leaderFenced, new FenceExpiredBrokersRecord(20_000), MetadataErrorCode.NONE);
+        assertFalse(allFenced.topic("t").orElseThrow().partitions().get(0).quiesced());
     }
 
     private static byte[] snapshot(MetadataImage image) throws java.io.IOException {

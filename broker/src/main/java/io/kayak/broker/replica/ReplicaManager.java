@@ -360,7 +360,11 @@ public final class ReplicaManager implements AutoCloseable {
                     LOG.debug("Node {}: {} waits for every replica's broker to register", nodeId, a.partition);
                     continue;
                 }
-                add(a, group.get());
+                Replica added = add(a, group.get());
+                if (added != null && a.quiesced) {
+                    // A new replica (its directory was lost) of a quiesced partition: the group must run to fill it.
+                    wake(added);
+                }
             } else if (a.quiesced && !hosted.suspended) {
                 toSuspend.add(hosted);
             } else if (!a.quiesced && hosted.suspended) {
@@ -503,7 +507,7 @@ public final class ReplicaManager implements AutoCloseable {
         }
     }
 
-    private void add(Assigned a, RaftGroup group) {
+    private Replica add(Assigned a, RaftGroup group) {
         Replica r = null;
         try {
             r = open(a);
@@ -513,11 +517,13 @@ public final class ReplicaManager implements AutoCloseable {
                 throw new IOException(String.valueOf(reply.getException()));
             }
             LOG.info("Node {}: added replica {} of {}", nodeId, r, group.getPeers());
+            return r;
         } catch (IOException | RuntimeException e) {
             LOG.warn("Node {}: adding replica {} failed; retrying on the next metadata change", nodeId, a.partition, e);
             if (r != null) {
                 forget(r, false);
             }
+            return null;
         }
     }
 

@@ -115,9 +115,12 @@ public final class RecordApplier {
     }
 
     /**
-     * Fences every broker whose lease ended before the record's time, and wakes every quiesced partition with a
-     * replica on a newly fenced broker: its running group then elects a leader among the live replicas if the
-     * fenced one led, and its leader publishes the shrunken ISR, as for a running partition.
+     * Fences every broker whose lease ended before the record's time. A quiesced partition with a replica on a
+     * newly fenced broker stays quiesced: the fenced replicas leave its ISR, and if its leader is among them the
+     * first live replica of its ISR (in assignment order) becomes its recorded leader, at the same epoch. That is
+     * safe without an election because every replica of a quiesced partition holds the same log up to the
+     * recorded high watermark and nothing was written since; it keeps a broker failure from waking every idle
+     * partition at once. Only a quiesced partition left without a live replica in its ISR is woken.
      */
     private Outcome fenceExpired(MetadataImage image, FenceExpiredBrokersRecord r) {
         Map<Integer, BrokerRegistration> brokers = new TreeMap<>(image.brokers());
@@ -140,7 +143,7 @@ public final class RecordApplier {
                     if (partitions == null) {
                         partitions = new ArrayList<>(t.partitions());
                     }
-                    partitions.set(p.partition(), p.withQuiescedHighWatermark(PartitionImage.RUNNING));
+                    partitions.set(p.partition(), withoutFenced(p, brokers));
                 }
             }
             if (partitions != null) {
@@ -152,6 +155,18 @@ public final class RecordApplier {
         }
         MetadataImage withBrokers = image.withBrokers(brokers);
         return accept(topics == null ? withBrokers : withBrokers.withTopics(topics));
+    }
+
+    /** A quiesced partition without its fenced replicas: see {@link #fenceExpired}. */
+    private static PartitionImage withoutFenced(PartitionImage p, Map<Integer, BrokerRegistration> brokers) {
+        List<Integer> isr = p.isr().stream()
+                .filter(n -> brokers.containsKey(n) && !brokers.get(n).fenced()).toList();
+        int leader = isr.contains(p.leader()) ? p.leader()
+                : p.replicas().stream().filter(isr::contains).findFirst().orElse(PartitionImage.NO_LEADER);
+        if (leader == PartitionImage.NO_LEADER) {
+            return p.withQuiescedHighWatermark(PartitionImage.RUNNING);
+        }
+        return new PartitionImage(p.partition(), p.replicas(), leader, p.leaderEpoch(), isr, p.quiescedHighWatermark());
     }
 
     static String topicNameProblem(String name) {
