@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -319,14 +320,33 @@ public final class RecordApplier {
         return out;
     }
 
-    private Outcome partitionLeader(MetadataImage image, PartitionLeaderRecord r) {
-        TopicImage t = image.topic(r.topicId()).orElse(null);
+    /** Why a record naming a partition by topic id and index names none, or null if it names one. */
+    private static Outcome noSuchPartition(MetadataImage image, UUID topicId, int partition) {
+        TopicImage t = image.topic(topicId).orElse(null);
         if (t == null) {
-            return refuse(image, MetadataErrorCode.UNKNOWN_TOPIC, "no topic has id " + r.topicId());
+            return refuse(image, MetadataErrorCode.UNKNOWN_TOPIC, "no topic has id " + topicId);
         }
-        if (r.partition() < 0 || r.partition() >= t.partitions().size()) {
-            return refuse(image, MetadataErrorCode.INVALID_PARTITIONS, "topic '" + t.name() + "' has no partition " + r.partition());
+        if (partition < 0 || partition >= t.partitions().size()) {
+            return refuse(image, MetadataErrorCode.INVALID_PARTITIONS, "topic '" + t.name() + "' has no partition " + partition);
         }
+        return null;
+    }
+
+    /** The image with one partition of a topic replaced. */
+    private static MetadataImage withPartition(MetadataImage image, TopicImage t, PartitionImage next) {
+        List<PartitionImage> partitions = new ArrayList<>(t.partitions());
+        partitions.set(next.partition(), next);
+        Map<String, TopicImage> topics = new TreeMap<>(image.topics());
+        topics.put(t.name(), new TopicImage(t.name(), t.topicId(), t.configs(), partitions));
+        return image.withTopics(topics);
+    }
+
+    private Outcome partitionLeader(MetadataImage image, PartitionLeaderRecord r) {
+        Outcome missing = noSuchPartition(image, r.topicId(), r.partition());
+        if (missing != null) {
+            return missing;
+        }
+        TopicImage t = image.topic(r.topicId()).orElseThrow();
         PartitionImage p = t.partitions().get(r.partition());
         if (!p.replicas().contains(r.leader()) || !r.isr().contains(r.leader()) || !p.replicas().containsAll(r.isr())) {
             return refuse(image, MetadataErrorCode.INVALID_REPLICA_ASSIGNMENT, "leader " + r.leader() + " and ISR " + r.isr()
@@ -340,13 +360,10 @@ public final class RecordApplier {
             // Replicas stop a quiesced group one by one; two still running may elect a leader meanwhile. That leader
             // takes no writes (the partition is quiesced) and stops too; it does not lead the partition.
             return refuse(image, MetadataErrorCode.INVALID_REQUEST, t.name() + "-" + r.partition()
-                    + " is quiesced; only a wake-up or a fenced replica starts it again");
+                    + " is quiesced; only a wake-up starts it again");
         }
-        List<PartitionImage> partitions = new ArrayList<>(t.partitions());
-        partitions.set(r.partition(), new PartitionImage(p.partition(), p.replicas(), r.leader(), r.leaderEpoch(), r.isr()));
-        Map<String, TopicImage> topics = new TreeMap<>(image.topics());
-        topics.put(t.name(), new TopicImage(t.name(), t.topicId(), t.configs(), partitions));
-        return accept(image.withTopics(topics));
+        return accept(withPartition(image, t,
+                new PartitionImage(p.partition(), p.replicas(), r.leader(), r.leaderEpoch(), r.isr())));
     }
 
     /**
@@ -355,13 +372,11 @@ public final class RecordApplier {
      * running partition changes nothing.
      */
     private Outcome partitionQuiesce(MetadataImage image, PartitionQuiesceRecord r) {
-        TopicImage t = image.topic(r.topicId()).orElse(null);
-        if (t == null) {
-            return refuse(image, MetadataErrorCode.UNKNOWN_TOPIC, "no topic has id " + r.topicId());
+        Outcome missing = noSuchPartition(image, r.topicId(), r.partition());
+        if (missing != null) {
+            return missing;
         }
-        if (r.partition() < 0 || r.partition() >= t.partitions().size()) {
-            return refuse(image, MetadataErrorCode.INVALID_PARTITIONS, "topic '" + t.name() + "' has no partition " + r.partition());
-        }
+        TopicImage t = image.topic(r.topicId()).orElseThrow();
         PartitionImage p = t.partitions().get(r.partition());
         PartitionImage next;
         if (!r.quiesce()) {
@@ -385,11 +400,7 @@ public final class RecordApplier {
             }
             next = p.withQuiescedHighWatermark(r.highWatermark());
         }
-        List<PartitionImage> partitions = new ArrayList<>(t.partitions());
-        partitions.set(r.partition(), next);
-        Map<String, TopicImage> topics = new TreeMap<>(image.topics());
-        topics.put(t.name(), new TopicImage(t.name(), t.topicId(), t.configs(), partitions));
-        return accept(image.withTopics(topics));
+        return accept(withPartition(image, t, next));
     }
 
     private Outcome commitOffsets(MetadataImage image, CommitOffsetsRecord r) {
