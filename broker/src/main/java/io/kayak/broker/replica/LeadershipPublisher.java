@@ -239,9 +239,7 @@ public final class LeadershipPublisher implements AutoCloseable {
                 || inFlight.contains(r.groupId)) {
             return;
         }
-        Optional<PartitionImage> recorded = image.topic(r.topicId)
-                .filter(t -> r.partition.partition() < t.partitions().size())
-                .map(t -> t.partitions().get(r.partition.partition()));
+        Optional<PartitionImage> recorded = r.recorded(image);
         if (recorded.isEmpty() || recorded.get().quiesced() || recorded.get().leader() != nodeId
                 || recorded.get().leaderEpoch() != term || !recorded.get().isr().containsAll(recorded.get().replicas())
                 || !fullyReplicated(division)) {
@@ -318,9 +316,7 @@ public final class LeadershipPublisher implements AutoCloseable {
     }
 
     private void publishIfChanged(MetadataImage image, Replica r, int epoch, List<Integer> isr) {
-        Optional<PartitionImage> recorded = image.topic(r.topicId)
-                .filter(t -> r.partition.partition() < t.partitions().size())
-                .map(t -> t.partitions().get(r.partition.partition()));
+        Optional<PartitionImage> recorded = r.recorded(image);
         if (recorded.isEmpty()) {
             return; // topic deleted; the replica goes away with the next reconciliation
         }

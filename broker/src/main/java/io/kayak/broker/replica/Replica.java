@@ -4,8 +4,11 @@ import io.kayak.log.LogDir;
 import io.kayak.log.PartitionLog;
 import io.kayak.log.replication.PartitionStateMachine;
 import io.kayak.log.replication.ReplicaEvents;
+import io.kayak.metadata.MetadataImage;
+import io.kayak.metadata.PartitionImage;
 import io.kayak.metadata.TopicPartition;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -107,8 +110,14 @@ final class Replica {
         return partition + " (group " + groupId.getUuid() + ")";
     }
 
+    /** What an image records of this partition (this incarnation of its topic), if anything. */
+    Optional<PartitionImage> recorded(MetadataImage image) {
+        return image.topic(topicId).filter(t -> partition.partition() < t.partitions().size())
+                .map(t -> t.partitions().get(partition.partition()));
+    }
+
     /** The assigned replicas of this partition in an image; empty if the topic (this incarnation) is gone. */
-    static List<Integer> assigned(io.kayak.metadata.MetadataImage image, UUID topicId, int partition) {
+    static List<Integer> assigned(MetadataImage image, UUID topicId, int partition) {
         return image.topic(topicId)
                 .filter(t -> partition >= 0 && partition < t.partitions().size())
                 .map(t -> t.partitions().get(partition).replicas())

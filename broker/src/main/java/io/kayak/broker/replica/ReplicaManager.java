@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.ratis.conf.RaftProperties;
@@ -98,7 +99,7 @@ public final class ReplicaManager implements AutoCloseable {
     private final LeadershipObserver observer;
     private final PartitionMetrics metrics;
     private volatile boolean closed;
-    private volatile java.util.function.Consumer<Replica> waker;
+    private volatile Consumer<Replica> waker;
     private final AtomicLong forcedElections = new AtomicLong();
     private PeerProbe probe;
     private RaftServer server;
@@ -429,7 +430,7 @@ public final class ReplicaManager implements AutoCloseable {
      */
     CompletableFuture<Void> wake(Replica r) {
         CompletableFuture<Void> awake = r.awake();
-        java.util.function.Consumer<Replica> w = waker;
+        Consumer<Replica> w = waker;
         if (w != null) {
             w.accept(r);
         }
@@ -490,7 +491,7 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     /** Who proposes wake-ups; set by the leadership publisher when it starts. */
-    void wakeWith(java.util.function.Consumer<Replica> waker) {
+    void wakeWith(Consumer<Replica> waker) {
         this.waker = waker;
     }
 
@@ -586,7 +587,7 @@ public final class ReplicaManager implements AutoCloseable {
         MetadataImage image = images.get();
         for (Replica r : byGroup.values()) {
             boolean leads = r.suspended
-                    ? image.topic(r.topicId).map(t -> t.partitions().get(r.partition.partition()).leader() == nodeId).orElse(false)
+                    ? r.recorded(image).map(p -> p.leader() == nodeId).orElse(false)
                     : division(r).map(d -> d.getInfo().isLeader()).orElse(false);
             if (leads) {
                 n++;
