@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <pre>
  * CompareMain [--quick | --tiny] [--systems kayak,kayak-nofsync,kafka] [--workloads produce,produce-acks1,latency,e2e,catchup]
- *             [--repeat N] [--out docs-file.md] [--work dir]
+ *             [--repeat N] [--no-warm-up] [--kayak-config key=value,...] [--out docs-file.md] [--work dir]
  * </pre>
  */
 public final class CompareMain {
@@ -26,21 +26,32 @@ public final class CompareMain {
     private CompareMain() {
     }
 
-    /** Sizes of one run: records per throughput run, rates and seconds of the latency runs, round trips. */
+    /**
+     * Sizes of one run: records per throughput run, rates and seconds of the latency runs, round trips, and the
+     * records of the warm-up that precedes the measured workloads on each freshly started cluster.
+     */
     record Sizes(int throughputRecords, int manyPartitions, int[] rates, int rateSeconds, int roundTrips,
-                 int failoverRate, int failoverSeconds) {
+                 int failoverRate, int failoverSeconds, int warmUpRecords) {
         static Sizes of(String mode) {
             return switch (mode) {
-                case "tiny" -> new Sizes(2_000, 12, new int[] {500}, 2, 20, 200, 6);
-                case "quick" -> new Sizes(30_000, 100, new int[] {2_000, 5_000}, 10, 200, 1_000, 20);
-                default -> new Sizes(200_000, 100, new int[] {5_000, 20_000}, 30, 1_000, 2_000, 60);
+                case "tiny" -> new Sizes(2_000, 12, new int[] {500}, 2, 20, 200, 6, 1_000);
+                case "quick" -> new Sizes(30_000, 100, new int[] {2_000, 5_000}, 10, 200, 1_000, 20, 60_000);
+                default -> new Sizes(200_000, 100, new int[] {5_000, 20_000}, 30, 1_000, 2_000, 60, 200_000);
             };
+        }
+
+        Sizes withoutWarmUp() {
+            return new Sizes(throughputRecords, manyPartitions, rates, rateSeconds, roundTrips, failoverRate,
+                    failoverSeconds, 0);
         }
     }
 
-    record Options(String mode, List<String> systems, List<String> workloads, int repeat, Path out, Path work) {
+    record Options(String mode, List<String> systems, List<String> workloads, int repeat, boolean warmUp,
+                   List<String> kayakConfig, Path out, Path work) {
         static Options parse(String[] args) throws IOException {
             String mode = "full";
+            boolean warmUp = true;
+            List<String> kayakConfig = List.of();
             List<String> systems = List.of("kayak", "kafka");
             List<String> workloads = List.of("produce", "produce-acks1", "latency", "e2e", "catchup", "failover");
             int repeat = 3;
@@ -53,6 +64,8 @@ public final class CompareMain {
                     case "--systems" -> systems = List.of(args[++i].split(","));
                     case "--workloads" -> workloads = List.of(args[++i].split(","));
                     case "--repeat" -> repeat = Integer.parseInt(args[++i]);
+                    case "--no-warm-up" -> warmUp = false;
+                    case "--kayak-config" -> kayakConfig = List.of(args[++i].split(","));
                     case "--out" -> out = Path.of(args[++i]);
                     case "--work" -> work = Path.of(args[++i]);
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -68,10 +81,15 @@ public final class CompareMain {
                     throw new IllegalArgumentException("unknown workload " + w + "; one of " + WORKLOADS);
                 }
             }
+            for (String kv : kayakConfig) {
+                if (!kv.matches("[a-z][a-z0-9._-]*=[^=\\s]*")) {
+                    throw new IllegalArgumentException("--kayak-config takes key=value pairs separated by commas, not " + kv);
+                }
+            }
             if (work == null) {
                 work = Files.createTempDirectory("kayak-compare");
             }
-            return new Options(mode, systems, workloads, repeat, out, work);
+            return new Options(mode, systems, workloads, repeat, warmUp, kayakConfig, out, work);
         }
     }
 
@@ -81,7 +99,7 @@ public final class CompareMain {
             o = Options.parse(args);
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
             System.err.println("usage: kayak-compare.sh [--quick|--tiny] [--systems kayak,kayak-nofsync,kafka] [--workloads "
-                    + String.join(",", WORKLOADS) + "] [--repeat N] [--out file.md] [--work dir]: " + e.getMessage());
+                    + String.join(",", WORKLOADS) + "] [--repeat N] [--no-warm-up] [--kayak-config key=value,...] [--out file.md] [--work dir]: " + e.getMessage());
             System.exit(2);
             return;
         }
@@ -96,13 +114,13 @@ public final class CompareMain {
     }
 
     static Report run(Path home, Options o) throws Exception {
-        Sizes sizes = Sizes.of(o.mode());
+        Sizes sizes = o.warmUp() ? Sizes.of(o.mode()) : Sizes.of(o.mode()).withoutWarmUp();
         Report report = new Report();
         for (int r = 0; r < o.repeat(); r++) {
             for (String system : o.systems()) {
                 Path work = Files.createDirectories(o.work().resolve(system + "-" + r));
                 System.err.println("== " + system + ", repeat " + (r + 1) + " of " + o.repeat() + " (" + work + ")");
-                try (BrokerCluster cluster = start(home, work, system)) {
+                try (BrokerCluster cluster = start(home, work, system, o.kayakConfig())) {
                     Thread stopOnExit = new Thread(cluster::close, "stop-" + system); // Ctrl-C stops the nodes too
                     Runtime.getRuntime().addShutdownHook(stopOnExit);
                     report.durability(system, cluster.durability());
@@ -114,11 +132,11 @@ public final class CompareMain {
         return report;
     }
 
-    private static BrokerCluster start(Path home, Path work, String system) {
+    private static BrokerCluster start(Path home, Path work, String system, List<String> kayakConfig) {
         return switch (system) {
             case "kafka" -> KafkaProcesses.start(home, work);
-            case "kayak" -> KayakProcesses.start(home, work, true);
-            case KayakProcesses.NO_FSYNC -> KayakProcesses.start(home, work, false);
+            case "kayak" -> KayakProcesses.start(home, work, true, kayakConfig);
+            case KayakProcesses.NO_FSYNC -> KayakProcesses.start(home, work, false, kayakConfig);
             default -> throw new IllegalArgumentException("unknown system " + system + "; one of " + SYSTEMS);
         };
     }
@@ -150,6 +168,18 @@ public final class CompareMain {
         Workloads w = new Workloads(cluster, 1024);
         List<Figure> out = new ArrayList<>();
         int n = s.throughputRecords();
+        if (s.warmUpRecords() > 0) {
+            // Not reported: JIT compilation and first-use costs of both systems' code paths (and the client's) fall
+            // here rather than in the first measured workload. The topic is deleted again, so the measured
+            // workloads start on a cluster without partitions, as they would without the warm-up.
+            attempt("warm-up", new ArrayList<>(), () -> {
+                w.createTopic("warm-up", 3);
+                w.maxThroughput("warm-up", "warm-up", "all", s.warmUpRecords());
+                w.catchUp("warm-up", "warm-up", 3, s.warmUpRecords() + 3);
+                w.deleteTopic("warm-up");
+                return List.of();
+            });
+        }
         if (chosen.contains("produce") || chosen.contains("catchup")) {
             attempt("produce acks=all, 3 partitions", out, () -> {
                 w.createTopic("tput-3", 3);

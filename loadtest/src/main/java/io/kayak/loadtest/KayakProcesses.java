@@ -24,16 +24,19 @@ final class KayakProcesses implements BrokerCluster {
     private final Path home;
     private final Path work;
     private final boolean fsync;
+    private final List<String> extraConfig;
     private final List<Integer> kafkaPorts = new ArrayList<>();
 
-    private KayakProcesses(Path home, Path work, boolean fsync) {
+    private KayakProcesses(Path home, Path work, boolean fsync, List<String> extraConfig) {
         this.home = home;
         this.work = work;
         this.fsync = fsync;
+        this.extraConfig = List.copyOf(extraConfig);
     }
 
-    static KayakProcesses start(Path home, Path work, boolean fsync) {
-        KayakProcesses c = new KayakProcesses(home, work, fsync);
+    /** Starts three nodes; {@code extraConfig} ({@code key=value} lines) is appended to each node's properties. */
+    static KayakProcesses start(Path home, Path work, boolean fsync, List<String> extraConfig) {
+        KayakProcesses c = new KayakProcesses(home, work, fsync, extraConfig);
         try {
             c.writeConfigs();
             String out = c.script("start");
@@ -55,7 +58,7 @@ final class KayakProcesses implements BrokerCluster {
             kafkaPorts.add(Ports.free());
         }
         for (int id = 1; id <= 3; id++) {
-            Files.writeString(conf.resolve("server-" + id + ".properties"), String.join("\n",
+            List<String> lines = new ArrayList<>(List.of(
                     "node.id=" + id,
                     "listeners=PLAINTEXT://127.0.0.1:" + kafkaPorts.get(id - 1),
                     "controller.quorum.voters=" + String.join(",", voters),
@@ -64,8 +67,10 @@ final class KayakProcesses implements BrokerCluster {
                     "log.dirs=../data/node-" + id,
                     "default.replication.factor=3",
                     "group.initial.rebalance.delay.ms=0",
-                    "kayak.replication.fsync=" + fsync,
-                    ""));
+                    "kayak.replication.fsync=" + fsync));
+            lines.addAll(extraConfig);
+            lines.add("");
+            Files.writeString(conf.resolve("server-" + id + ".properties"), String.join("\n", lines));
         }
     }
 

@@ -62,6 +62,13 @@ final class Workloads {
         }
     }
 
+    /** Deletes a topic and waits until the cluster confirms it. */
+    void deleteTopic(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
+            admin.deleteTopics(List.of(topic)).all().get(120, TimeUnit.SECONDS);
+        }
+    }
+
     /** The value of the one record {@link #touch} writes to each partition before a workload starts. */
     static final String TOUCH = "touch";
 

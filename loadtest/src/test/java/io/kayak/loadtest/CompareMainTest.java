@@ -34,4 +34,18 @@ class CompareMainTest {
         CompareMain.Options o = CompareMain.Options.parse(new String[] {"--quick", "--systems", "kayak,kayak-nofsync,kafka"});
         assertEquals(List.of("kayak", KayakProcesses.NO_FSYNC, "kafka"), o.systems());
     }
+
+    @Test
+    void kayakConfigIsKeyValuePairsAndTheWarmUpCanBeSkipped() throws Exception {
+        CompareMain.Options o = CompareMain.Options.parse(new String[] {"--quick", "--no-warm-up", "--kayak-config",
+                "kayak.replication.election.timeout.min.ms=3000,kayak.replication.election.timeout.max.ms=6000"});
+        assertEquals(List.of("kayak.replication.election.timeout.min.ms=3000", "kayak.replication.election.timeout.max.ms=6000"),
+                o.kayakConfig());
+        assertEquals(false, o.warmUp());
+        assertEquals(true, CompareMain.Options.parse(new String[] {"--quick"}).warmUp());
+        assertThrows(IllegalArgumentException.class,
+                () -> CompareMain.Options.parse(new String[] {"--kayak-config", "no-value-here"}));
+        assertThrows(IllegalArgumentException.class,
+                () -> CompareMain.Options.parse(new String[] {"--kayak-config", "a=b c"}));
+    }
 }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -26,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * heartbeats once per randomized election timeout). Every {@code kayak.replication.peer.probe.interval.ms} it opens
  * a TCP connection to each registered peer's replication endpoint and closes it at once (with a reset, so no
  * socket lingers). A refused connection means nothing listens there any more — the process died, or its Raft server
- * stopped — and the peer counts as down at once; a connection that does not open within the interval counts as a
- * miss, and {@link #MISSES_FOR_DOWN} misses in a row (a host gone, or a network cut) count as down too. A peer
- * that accepts a connection again is up.
+ * stopped — and {@link #REFUSALS_FOR_DOWN} refusals in a row count the peer as down (one alone is not enough: under
+ * heavy load a live node's port was seen to refuse a single probe, and each false alarm moves leaders); a
+ * connection that does not open within the interval counts as a miss, and {@link #MISSES_FOR_DOWN} misses in a row
+ * (a host gone, or a network cut) count as down too. A peer that accepts a connection again is up.
  *
  * <p>Only the transition to down is reported, once, to {@code onDown}, on the probing thread. A false alarm costs an
  * election, never safety: an election is only ever asked of a follower whose log is current, and Raft decides.
@@ -38,12 +38,16 @@ import org.slf4j.LoggerFactory;
 final class PeerProbe implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerProbe.class);
     static final int MISSES_FOR_DOWN = 3;
+    static final int REFUSALS_FOR_DOWN = 2;
 
     private final int nodeId;
     private final Supplier<MetadataImage> images;
     private final long intervalMs;
     private final IntConsumer onDown;
     private final Map<Integer, Integer> misses = new HashMap<>();
+    private final Map<Integer, Integer> refusals = new HashMap<>();
+    /** What the last failed probe saw, for the log line that reports a peer down. */
+    private String lastFailure = "";
     private final Set<Integer> down = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean running = true;
@@ -95,12 +99,18 @@ final class PeerProbe implements AutoCloseable {
             switch (probe(e.get())) {
                 case UP -> {
                     misses.remove(peer);
+                    refusals.remove(peer);
                     if (down.remove(peer)) {
                         LOG.info("Node {}: node {}'s partition Raft server accepts connections again", nodeId, peer);
                     }
                 }
-                case REFUSED -> markDown(peer, "refuses connections");
+                case REFUSED -> {
+                    if (refusals.merge(peer, 1, Integer::sum) >= REFUSALS_FOR_DOWN) {
+                        markDown(peer, "refused " + REFUSALS_FOR_DOWN + " connections in a row");
+                    }
+                }
                 case MISSED -> {
+                    refusals.remove(peer);
                     if (misses.merge(peer, 1, Integer::sum) >= MISSES_FOR_DOWN) {
                         markDown(peer, "did not accept a connection in " + MISSES_FOR_DOWN + " probes");
                     }
@@ -111,7 +121,8 @@ final class PeerProbe implements AutoCloseable {
 
     private void markDown(int peer, String why) {
         if (down.add(peer)) {
-            LOG.info("Node {}: node {}'s partition Raft server {}: electing away from it", nodeId, peer, why);
+            LOG.info("Node {}: node {}'s partition Raft server {} ({}): electing away from it", nodeId, peer, why,
+                    lastFailure);
             onDown.accept(peer);
         }
     }
@@ -124,10 +135,10 @@ final class PeerProbe implements AutoCloseable {
             s.connect(new InetSocketAddress(e.host(), e.port()), (int) Math.max(1, intervalMs));
             return Outcome.UP;
         } catch (ConnectException ex) {
+            lastFailure = ex.toString();
             return Outcome.REFUSED;
-        } catch (SocketTimeoutException ex) {
-            return Outcome.MISSED;
-        } catch (IOException ex) {
+        } catch (IOException ex) { // SocketTimeoutException among them
+            lastFailure = ex.toString();
             return Outcome.MISSED;
         }
     }

@@ -83,6 +83,8 @@ public final class ReplicaManager implements AutoCloseable {
      * One page per extension keeps a flush's write-back to the pages it touched.
      */
     static final long RAFT_PREALLOCATE_BYTES = 4096;
+    /** A starting division's first election waits this long at least (and at most twice it), whatever the timeout. */
+    static final long FIRST_ELECTION_TIMEOUT_MIN_CAP_MS = 200;
 
     private final int nodeId;
     private final ReplicationConfig config;
@@ -199,11 +201,12 @@ public final class ReplicaManager implements AutoCloseable {
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(config.electionTimeoutMinMs(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(config.electionTimeoutMaxMs(), TimeUnit.MILLISECONDS));
         // A division that starts (a woken partition, a node's start) holds its first election sooner: a woken
-        // partition has no leader at all until one is elected, so a write waits for this.
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p,
-                TimeDuration.valueOf(config.electionTimeoutMinMs() / 4, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p,
-                TimeDuration.valueOf(config.electionTimeoutMinMs() / 2, TimeUnit.MILLISECONDS));
+        // partition has no leader at all until one is elected, so a write waits for this. Capped, so that the long
+        // election timeout a loaded node needs (ARCHITECTURE.md §5.3) does not slow wake-ups.
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(
+                Math.min(config.electionTimeoutMinMs() / 4, FIRST_ELECTION_TIMEOUT_MIN_CAP_MS), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(
+                Math.min(config.electionTimeoutMinMs() / 2, 2 * FIRST_ELECTION_TIMEOUT_MIN_CAP_MS), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotEntries());
         // Each division allocates a write buffer that must hold the largest entry: size it to the largest batch,

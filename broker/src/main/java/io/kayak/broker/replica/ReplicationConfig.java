@@ -56,8 +56,8 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
             LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, FSYNC, QUIESCE_MS, PEER_PROBE_INTERVAL_MS);
 
     public static final int DEFAULT_PORT = 9393;
-    public static final long DEFAULT_ELECTION_TIMEOUT_MIN_MS = 800;
-    public static final long DEFAULT_ELECTION_TIMEOUT_MAX_MS = 1_600;
+    public static final long DEFAULT_ELECTION_TIMEOUT_MIN_MS = 3_000;
+    public static final long DEFAULT_ELECTION_TIMEOUT_MAX_MS = 6_000;
     public static final long DEFAULT_SNAPSHOT_ENTRIES = 10_000;
     public static final long DEFAULT_REPLICA_LAG_TIME_MAX_MS = 30_000;
     public static final long DEFAULT_ISR_CHECK_INTERVAL_MS = 500;
