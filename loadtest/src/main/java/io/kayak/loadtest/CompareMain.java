@@ -238,7 +238,8 @@ public final class CompareMain {
                 + "- commit: " + commit(home) + "\n"
                 + "- machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, "
                 + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
-                + System.getProperty("java.version") + "\n\n";
+                + System.getProperty("java.version") + "\n"
+                + "- every broker JVM (both systems): `" + KayakProcesses.HEAP + " -XX:+UseG1GC`\n\n";
     }
 
     private static String commit(Path home) {
