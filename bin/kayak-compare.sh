@@ -5,6 +5,8 @@
 #   bin/kayak-compare.sh --quick                          minutes: every workload once, smaller sizes
 #   bin/kayak-compare.sh --out docs/BENCHMARKS.md         full sizes, 3 repeats, table appended to the file
 #   bin/kayak-compare.sh --quick --workloads produce,e2e --systems kayak
+# Each cluster first takes an unreported warm-up (--no-warm-up skips it); --kayak-config k=v,... adds settings to
+# every Kayak node's properties.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/kayak-env.sh"
 kayak_build_if_missing
