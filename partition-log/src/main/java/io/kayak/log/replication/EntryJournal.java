@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * The durable record of the entries written to a partition log since its last recorded snapshot: which Raft
- * index went to which offsets (or was a duplicate, or refused). Without it a restarted replica could not tell
- * which batches of its log tail belong to which Raft entries, because those entries' batch bytes are not in
- * the Raft log.
+ * The durable record of outcomes a restarted replica cannot read off its log tail: which Raft index was a
+ * duplicate, was refused, or came as GONE (its offsets restarted the log). An entry that appended its batches is
+ * not journaled when written: on start, the state machine pairs the records headers of its own Raft log with the
+ * batches at the tail. A {@link #rewrite} (after a snapshot or a truncation) holds every outcome still kept,
+ * appended ones included, for the entries a follower may still ask for.
  *
  * <p>Format: fixed-size records, {@link WrittenEntry#BYTES} bytes of entry then CRC32C(4) of them. A torn or
  * corrupt record ends the journal: it and everything after it are dropped on open. Appends are buffered by

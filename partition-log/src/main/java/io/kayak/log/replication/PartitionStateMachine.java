@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import io.kayak.log.OffsetOutOfRangeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -33,6 +32,7 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -55,14 +55,15 @@ import org.slf4j.LoggerFactory;
  * <p><b>Write</b> (every replica, in Raft log order, as the entry is appended to the local Raft log): the
  * entry is judged against the producer state of everything written so far (duplicate, refused, or append),
  * appended to the partition log at the next offsets, its batches stamped with the entry's term as partition
- * leader epoch (outside the CRC), and the outcome recorded in memory and in the {@link EntryJournal}. The same
- * entries in the same order give the same outcomes and byte-identical logs on every replica. The log
- * therefore holds an uncommitted tail above the high watermark, like Kafka's log end offset.
- * <b>Flush</b> fsyncs the log and the journal; Ratis calls it before it fsyncs its own log, so an entry that is
- * durable in the Raft log always has its batch durable in the partition log. <b>Truncate</b> (a new leader
- * overwrote uncommitted entries) cuts the log back and rebuilds the write-side producer state from the
- * applied one. <b>Read</b> serves the batch bytes to followers (from the leader's pending transaction while
- * it exists, else from the segments).
+ * leader epoch (outside the CRC), and the outcome recorded in memory; an outcome that appended nothing (duplicate,
+ * refusal) or came as GONE is also appended to the {@link EntryJournal}. The same entries in the same order give
+ * the same outcomes and byte-identical logs on every replica. The log therefore holds an uncommitted tail above
+ * the high watermark, like Kafka's log end offset. <b>Flush</b> fsyncs the log, and the journal when it has new
+ * records; Ratis calls it before it fsyncs its own log, so an entry that is durable in the Raft log always has its
+ * batch (or its journal record) durable too. A flush of appended entries fsyncs one file of this state machine.
+ * <b>Truncate</b> (a new leader overwrote uncommitted entries) cuts the log back and rebuilds the write-side
+ * producer state from the applied one. <b>Read</b> serves the batch bytes to followers (from the leader's pending
+ * transaction while it exists, else from the segments).
  *
  * <p><b>Apply</b> (once committed) only moves the high watermark to the entry's last offset, updates the
  * applied producer state and answers the client with the outcome decided at write time. Nothing at or above
@@ -70,9 +71,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Durable state</b>: at each Ratis snapshot the log's state blob records a {@link RecordedState} (applied
  * term and index, high watermark, applied producer state) and the log is fsynced; the journal is then rewritten
- * to the outcomes of the entries still in the Raft log (a follower may ask for any of them). On start, the
- * journal's entries above the recorded index are re-attached to the log tail after the recorded high watermark,
- * and the part of the tail no journal record covers (written, never made durable in the Raft log) is cut off.
+ * to the outcomes of the entries still in the Raft log (a follower may ask for any of them). On start, the records
+ * entries of the replica's own Raft log above the recorded index ({@link LocalRaftLog}, read before Ratis opens
+ * the log) are paired in order with the log tail after the recorded high watermark: a journaled entry takes its
+ * recorded outcome, any other appended the next batches, which must match its header. The part of the tail no
+ * entry covers (written, never made durable in the Raft log) is cut off.
  * Ratis then replays the applies after the recorded index, and the leader re-sends anything the Raft log lost.
  *
  * <p><b>Catching up past the leader's log start</b>: an entry whose batches the leader's retention deleted is
@@ -107,6 +110,8 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
     private ProducerStateTable appliedProducers = new ProducerStateTable();
     private ProducerStateTable writtenProducers = new ProducerStateTable();
     private EntryJournal journal;
+    /** Whether the journal has records that no {@link #flush} has made durable yet. */
+    private boolean journalDirty;
     private volatile long highWatermark;
     private volatile TermIndex snapshotTermIndex;
 
@@ -173,36 +178,91 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
             }
             journal = EntryJournal.open(log.dir().resolve(JOURNAL));
             long recordedIndex = restoreRecordedState();
-            long cursor = highWatermark;
-            writtenProducers = copy(appliedProducers);
-            List<WrittenEntry> kept = new ArrayList<>();
+            TreeMap<Long, WrittenEntry> journaled = new TreeMap<>();
             for (WrittenEntry e : journal.readAll()) {
-                if (e.index() <= recordedIndex) {
-                    written.put(e.index(), e); // applied: kept only to serve followers
-                    kept.add(e);
-                    continue;
-                }
-                if (e.appended() && (e.firstOffset() != cursor || e.lastOffset() >= log.logEndOffset())) {
-                    LOG.warn("Partition {}: the log lacks the batch of Raft entry {} (offsets {}..{}); it and later entries"
-                            + " come again from the leader", log.name(), e.index(), e.firstOffset(), e.lastOffset());
-                    break;
-                }
-                if (e.appended()) {
-                    cursor = e.lastOffset() + 1;
-                    e.recordInto(writtenProducers);
-                }
-                written.put(e.index(), e);
-                kept.add(e);
+                journaled.put(e.index(), e);
             }
-            // Written after the last journal record: the Raft log does not have it durably. (Below the log start,
-            // the log was restarted past batches the leader no longer has; those entries come again as GONE.)
+            written.putAll(journaled.headMap(recordedIndex, true)); // applied: kept only to serve followers
+            LocalRaftLog.Headers raftLog = LocalRaftLog.recordsAfter(raftStorage,
+                    RaftServerConfigKeys.Log.Appender.bufferByteLimit(server.getProperties()), recordedIndex);
+            long cursor = reattachTail(journaled, raftLog);
+            // Written after the last entry the Raft log holds durably: cut off. (Below the log start, the log was
+            // restarted past batches the leader no longer has; those entries come again as GONE.)
             if (log.logEndOffset() > cursor && cursor >= log.logStartOffset()) {
                 log.truncateTo(cursor);
             }
-            journal.rewrite(kept);
+            journal.rewrite(written.values());
+            journalDirty = false;
         }
         getLifeCycle().transition(LifeCycle.State.STARTING);
         getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+
+    /**
+     * Pairs the records entries the Raft log holds above the recorded index with the log tail above the recorded
+     * high watermark, in Raft log order: an entry the journal has (it appended nothing, or came as GONE, or was
+     * journaled by a rewrite) takes its recorded outcome; any other appended its batches at the tail, which must be
+     * there and match its header. Returns the offset after the last paired batch.
+     */
+    private long reattachTail(TreeMap<Long, WrittenEntry> journaled, LocalRaftLog.Headers raftLog) throws IOException {
+        long cursor = highWatermark;
+        writtenProducers = copy(appliedProducers);
+        for (var r : raftLog.records().entrySet()) {
+            long index = r.getKey();
+            WrittenEntry e = journaled.get(index);
+            if (e == null) {
+                e = appendedAt(cursor, index, r.getValue());
+            }
+            if (e == null || e.appended() && (e.firstOffset() != cursor || e.lastOffset() >= log.logEndOffset())) {
+                LOG.warn("Partition {}: the log lacks the batch of Raft entry {} at offset {}; it and later entries"
+                        + " come again from the leader", log.name(), index, cursor);
+                break;
+            }
+            if (e.appended()) {
+                cursor = e.lastOffset() + 1;
+                e.recordInto(writtenProducers);
+            }
+            written.put(index, e);
+        }
+        return cursor;
+    }
+
+    /**
+     * The outcome of an entry that appended its batches at {@code offset}, read back from the log: null when the
+     * batches there do not match the header (count, bytes, producer fields).
+     */
+    private WrittenEntry appendedAt(long offset, long index, RecordsHeader h) throws IOException {
+        if (h.problem() != null || offset < log.logStartOffset()) {
+            return null;
+        }
+        ByteBuffer head = ByteBuffer.allocate(RecordBatchHeader.HEADER_SIZE);
+        long next = offset;
+        long bytes = 0;
+        for (int i = 0; i < h.batches(); i++) {
+            if (next >= log.logEndOffset()) {
+                return null;
+            }
+            LogSlice s = log.read(next, 1, log.logEndOffset()); // exactly one batch
+            head.clear();
+            while (head.hasRemaining() && s.channel().read(head, s.position() + head.position()) > 0) {
+                // keep reading
+            }
+            long producerId = head.hasRemaining() ? Long.MIN_VALUE : head.getLong(RecordBatchHeader.PRODUCER_ID_OFFSET);
+            if (h.idempotent() ? producerId != h.producerId() : producerId == Long.MIN_VALUE || producerId >= 0) {
+                return null;
+            }
+            if (i == 0 && h.idempotent() && (head.getShort(RecordBatchHeader.PRODUCER_EPOCH_OFFSET) != h.producerEpoch()
+                    || head.getInt(RecordBatchHeader.BASE_SEQUENCE_OFFSET) != h.firstSeq())) {
+                return null;
+            }
+            bytes += s.length();
+            next = s.nextOffset();
+        }
+        if (bytes != h.bytes()) {
+            return null;
+        }
+        return new WrittenEntry(index, WrittenEntry.Kind.APPENDED, ProduceError.NONE, offset, next - 1, h.producerId(),
+                h.producerEpoch(), h.firstSeq(), h.lastSeq(), "");
     }
 
     /** Restores the recorded state; returns the recorded Raft index, or -1 when nothing was recorded. */
@@ -262,9 +322,14 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
                 if (!written.isEmpty() && written.lastKey() >= index) {
                     truncateFrom(index); // the leader re-sends entries this replica's Raft log lost
                 }
-                WrittenEntry w = isGone(data) ? skipGone(index, data) : judgeAndAppend(index, entry.getTerm(), header, data);
+                boolean gone = isGone(data);
+                WrittenEntry w = gone ? skipGone(index, data) : judgeAndAppend(index, entry.getTerm(), header, data);
                 written.put(index, w);
-                journal.append(w);
+                if (gone || !w.appended()) {
+                    // A restart pairs appended entries with the log tail; it cannot tell these from the tail alone.
+                    journal.append(w);
+                    journalDirty = true;
+                }
             }
             return CompletableFuture.completedFuture(null);
         } catch (IOException | RuntimeException e) {
@@ -359,7 +424,10 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
         try {
             log.flush(); // outside the lock: the log has its own, and writes of later entries wait on it meanwhile
             synchronized (lock) {
-                journal.force();
+                if (journalDirty) {
+                    journal.force();
+                    journalDirty = false;
+                }
             }
             return CompletableFuture.completedFuture(null);
         } catch (IOException | RuntimeException e) {
@@ -408,6 +476,7 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
             w.recordInto(writtenProducers);
         }
         journal.rewrite(written.values());
+        journalDirty = false;
         LOG.info("Partition {}: truncated from Raft entry {} (log end now {})", log.name(), index, log.logEndOffset());
     }
 
@@ -613,6 +682,7 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
                 writtenProducers = copy(appliedProducers);
                 written.clear();
                 journal.rewrite(written.values());
+                journalDirty = false;
                 highWatermark = s.highWatermark();
                 ti = TermIndex.valueOf(s.term(), s.index());
                 setLastAppliedTermIndex(ti);
@@ -664,6 +734,7 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
                 snapshotTermIndex = applied;
                 written.headMap(keepFrom).clear();
                 journal.rewrite(written.values());
+                journalDirty = false;
             } catch (IOException | LogOfflineException | LogClosedException e) {
                 LOG.warn("Partition {}: no snapshot at index {}: {}", log.name(), applied.getIndex(), e.getMessage());
                 return previous == null ? -1 : previous.getIndex();

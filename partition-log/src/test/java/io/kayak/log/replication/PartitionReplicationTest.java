@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -258,6 +259,68 @@ class PartitionReplicationTest {
         for (Replica r : replicas.values()) {
             assertArrayEquals(reference, bytes(r.log()));
         }
+    }
+
+    private void restartAll() throws IOException {
+        for (int id = 1; id <= 3; id++) {
+            replicas.remove(id).close();
+        }
+        for (int id = 1; id <= 3; id++) {
+            start(id);
+        }
+    }
+
+    private void awaitEveryLogEndsAt(long end) throws IOException {
+        await("every replica's log to end at " + end, () -> replicas.values().stream().allMatch(r -> r.log().logEndOffset() == end));
+        byte[] reference = bytes(replicas.get(1).log());
+        for (Replica r : replicas.values()) {
+            assertArrayEquals(reference, bytes(r.log()), "replicas hold byte-identical segments");
+        }
+    }
+
+    /**
+     * Appended entries are not journaled: a restarted replica pairs the records entries of its own Raft log with
+     * the batches at its log tail. Only entries that appended nothing (a duplicate, a refusal) are journaled.
+     */
+    @Test
+    void aRestartedGroupPairsItsLogTailWithItsRaftLogAndJournalsOnlyWhatAppendedNothing() throws Exception {
+        tuning = p -> RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false); // a stop like a crash's
+        startGroup();
+        ByteBuffer two = ByteBuffer.allocate(plainBatch("a").remaining() + plainBatch("bb").remaining())
+                .put(plainBatch("a")).put(plainBatch("bb")).flip();
+        assertEquals(0, send(two).firstOffset());
+        long end = 2;
+        int seq = 0;
+        for (; seq < 10; seq++, end++) {
+            assertEquals(end, send(batch(seq, 1)).firstOffset());
+        }
+        assertEquals(new ProduceReply(ProduceError.NONE, 10, 10, true, ""), send(batch(8, 1)), "a duplicate");
+        assertEquals(ProduceError.OUT_OF_ORDER_SEQUENCE, send(batch(50, 1)).error());
+        awaitEveryLogEndsAt(end);
+        for (Replica r : replicas.values()) {
+            assertEquals(2L * EntryJournal.RECORD_BYTES, Files.size(r.log().dir().resolve("raft/entries.journal")),
+                    "only the duplicate and the refusal are journaled");
+        }
+        byte[] beforeRestart = bytes(replicas.get(1).log());
+
+        restartAll(); // no snapshot was taken: every entry is paired again from the Raft log
+        for (Replica r : replicas.values()) {
+            assertArrayEquals(beforeRestart, bytes(r.log()), "the tail is kept whole, before any new write");
+        }
+        assertEquals(end, send(batch(seq++, 1)).firstOffset(), "offsets continue densely");
+        end++;
+        assertEquals(new ProduceReply(ProduceError.NONE, 9, 9, true, ""), send(batch(7, 1)),
+                "a retry of a batch written before the restart gets its original offsets");
+        assertEquals(ProduceError.OUT_OF_ORDER_SEQUENCE, send(batch(60, 1)).error());
+
+        for (int i = 0; i < 50; i++, seq++, end++) { // past the snapshot threshold: the restart pairs what follows it
+            assertEquals(end, send(batch(seq, 1)).firstOffset());
+        }
+        awaitEveryLogEndsAt(end);
+        restartAll();
+        assertEquals(end, send(batch(seq, 1)).firstOffset());
+        assertTrue(send(batch(seq - 2, 1)).duplicate());
+        awaitEveryLogEndsAt(end + 1);
     }
 
     private int aFollower() throws IOException {
