@@ -1,5 +1,6 @@
 package io.kayak.loadtest;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -21,6 +22,9 @@ interface BrokerCluster extends AutoCloseable {
 
     /** How acknowledged records are made durable, stated next to the figures. */
     String durability();
+
+    /** The directories holding the brokers' data (not their logs), deleted by the harness once the cluster stopped. */
+    List<Path> dataDirs();
 
     @Override
     void close();

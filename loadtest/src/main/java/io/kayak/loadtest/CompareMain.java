@@ -120,16 +120,33 @@ public final class CompareMain {
             for (String system : o.systems()) {
                 Path work = Files.createDirectories(o.work().resolve(system + "-" + r));
                 System.err.println("== " + system + ", repeat " + (r + 1) + " of " + o.repeat() + " (" + work + ")");
+                List<Path> data;
                 try (BrokerCluster cluster = start(home, work, system, o.kayakConfig())) {
                     Thread stopOnExit = new Thread(cluster::close, "stop-" + system); // Ctrl-C stops the nodes too
                     Runtime.getRuntime().addShutdownHook(stopOnExit);
                     report.durability(system, cluster.durability());
                     report.add(system, runWorkloads(cluster, sizes, o.workloads()));
                     Runtime.getRuntime().removeShutdownHook(stopOnExit);
+                    data = cluster.dataDirs();
+                }
+                // A full run writes several GB per cluster: keep the logs and configs, not the data.
+                for (Path d : data) {
+                    deleteTree(d);
                 }
             }
         }
         return report;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static BrokerCluster start(Path home, Path work, String system, List<String> kayakConfig) {

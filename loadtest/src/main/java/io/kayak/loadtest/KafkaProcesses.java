@@ -164,6 +164,11 @@ final class KafkaProcesses implements BrokerCluster {
     }
 
     @Override
+    public List<Path> dataDirs() {
+        return List.of(work.resolve("kafka-data-1"), work.resolve("kafka-data-2"), work.resolve("kafka-data-3"));
+    }
+
+    @Override
     public void close() {
         processes.forEach(Process::destroy);
         for (Process p : processes) {

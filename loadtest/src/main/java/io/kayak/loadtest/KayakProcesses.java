@@ -133,6 +133,11 @@ final class KayakProcesses implements BrokerCluster {
     }
 
     @Override
+    public List<Path> dataDirs() {
+        return List.of(work.resolve("data"));
+    }
+
+    @Override
     public void close() {
         try {
             script("stop");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -48,5 +49,7 @@ class CompareSmokeIT {
         assertTrue(md.contains("| acknowledged records duplicated | 0.00 |"), md);
         Path pidFile = tmp.resolve("kayak-0/logs/node-1.pid");
         assertEquals(false, pidFile.toFile().exists(), "the cluster was stopped and its PID files removed");
+        assertFalse(Files.exists(tmp.resolve("kayak-0/data")), "the cluster's data is deleted once it stopped");
+        assertTrue(Files.exists(tmp.resolve("kayak-0/logs/node-1.log")), "its logs stay");
     }
 }
