@@ -86,7 +86,7 @@ final class KafkaProcesses implements BrokerCluster {
                     "controller.listener.names=CONTROLLER",
                     "inter.broker.listener.name=PLAINTEXT",
                     "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                    "log.dirs=" + work.resolve("kafka-data-" + id),
+                    "log.dirs=" + dataDir(id),
                     "default.replication.factor=3",
                     "offsets.topic.replication.factor=3",
                     "transaction.state.log.replication.factor=3",
@@ -163,9 +163,13 @@ final class KafkaProcesses implements BrokerCluster {
                 + " fsync before acknowledging (its default, log.flush.interval.messages unset)";
     }
 
+    private Path dataDir(int nodeId) {
+        return work.resolve("kafka-data-" + nodeId);
+    }
+
     @Override
     public List<Path> dataDirs() {
-        return List.of(work.resolve("kafka-data-1"), work.resolve("kafka-data-2"), work.resolve("kafka-data-3"));
+        return List.of(dataDir(1), dataDir(2), dataDir(3));
     }
 
     @Override
