@@ -28,23 +28,33 @@ public final class CompareMain {
 
     /**
      * Sizes of one run: records per throughput run, rates and seconds of the latency runs, round trips, and the
-     * records of the warm-up that precedes the measured workloads on each freshly started cluster.
+     * warm-up that precedes the measured workloads on each freshly started cluster: rounds of
+     * {@code warmUpRecords} each, until the brokers' JIT compilers settle or {@code warmUpMaxRounds} have run.
      */
     record Sizes(int throughputRecords, int manyPartitions, int[] rates, int rateSeconds, int roundTrips,
-                 int failoverRate, int failoverSeconds, int warmUpRecords) {
+                 int failoverRate, int failoverSeconds, int warmUpRecords, int warmUpMaxRounds) {
         static Sizes of(String mode) {
             return switch (mode) {
-                case "tiny" -> new Sizes(2_000, 12, new int[] {500}, 2, 20, 200, 6, 1_000);
-                case "quick" -> new Sizes(30_000, 100, new int[] {2_000, 5_000}, 10, 200, 1_000, 20, 60_000);
-                default -> new Sizes(200_000, 100, new int[] {5_000, 20_000}, 30, 1_000, 2_000, 60, 200_000);
+                case "tiny" -> new Sizes(2_000, 12, new int[] {500}, 2, 20, 200, 6, 1_000, 1);
+                case "quick" -> new Sizes(30_000, 100, new int[] {2_000, 5_000}, 10, 200, 1_000, 20, 60_000, 10);
+                default -> new Sizes(200_000, 100, new int[] {5_000, 20_000}, 30, 1_000, 2_000, 60, 200_000, 20);
             };
         }
 
         Sizes withoutWarmUp() {
             return new Sizes(throughputRecords, manyPartitions, rates, rateSeconds, roundTrips, failoverRate,
-                    failoverSeconds, 0);
+                    failoverSeconds, 0, 0);
         }
     }
+
+    /**
+     * The warm-up has settled once the JIT compiler threads take less than this share of the brokers' CPU in one
+     * round: the measured workloads then run on compiled code, as a broker does once it has run for a while.
+     */
+    static final double JIT_SETTLED_SHARE = 0.05;
+
+    /** The row the warm-up's own figures go in (not a measured workload). */
+    static final String WARM_UP = "warm-up (rounds of acks=all on 3 partitions, not measured)";
 
     record Options(String mode, List<String> systems, List<String> workloads, int repeat, boolean warmUp,
                    List<String> kayakConfig, Path out, Path work) {
@@ -186,16 +196,7 @@ public final class CompareMain {
         List<Figure> out = new ArrayList<>();
         int n = s.throughputRecords();
         if (s.warmUpRecords() > 0) {
-            // Not reported: JIT compilation and first-use costs of both systems' code paths (and the client's) fall
-            // here rather than in the first measured workload. The topic is deleted again, so the measured
-            // workloads start on a cluster without partitions, as they would without the warm-up.
-            attempt("warm-up", new ArrayList<>(), () -> {
-                w.createTopic("warm-up", 3);
-                w.maxThroughput("warm-up", "warm-up", "all", s.warmUpRecords());
-                w.catchUp("warm-up", "warm-up", 3, s.warmUpRecords() + 3);
-                w.deleteTopic("warm-up");
-                return List.of();
-            });
+            attempt(WARM_UP, out, () -> warmUp(cluster, w, s));
         }
         if (chosen.contains("produce") || chosen.contains("catchup")) {
             attempt("produce acks=all, 3 partitions", out, () -> {
@@ -247,6 +248,48 @@ public final class CompareMain {
             });
         }
         return out;
+    }
+
+    /**
+     * JIT compilation and first-use costs of both systems' code paths (and the client's) fall here rather than in
+     * the measured workloads: rounds of producing to a fresh 3-partition topic, reading it back and deleting it,
+     * until a round in which the brokers' JIT compilers took under {@link #JIT_SETTLED_SHARE} of their CPU (or the
+     * last round allowed). Each topic is deleted again, so the measured workloads start on a cluster without
+     * partitions, as they would without the warm-up. Its figures (rounds, first and last round's throughput, the
+     * JIT's share in the last round) are reported in their own row.
+     */
+    static List<Figure> warmUp(BrokerCluster cluster, Workloads w, Sizes s) throws Exception {
+        double first = Double.NaN;
+        double last = Double.NaN;
+        double share = Double.NaN;
+        int round = 0;
+        while (round < s.warmUpMaxRounds()) {
+            String topic = "warm-up-" + round;
+            round++;
+            ProcessStats before = ProcessStats.of(cluster.pids());
+            w.createTopic(topic, 3);
+            last = steadyRecordsPerSecond(w.maxThroughput(WARM_UP, topic, "all", s.warmUpRecords()));
+            w.catchUp(WARM_UP, topic, 3, s.warmUpRecords() + 3);
+            w.deleteTopic(topic);
+            share = ProcessStats.of(cluster.pids()).minus(before).jitShare();
+            if (round == 1) {
+                first = last;
+            }
+            System.err.printf("warm-up round %d: %.0f records/s, JIT compilers %.1f%% of broker CPU%n", round, last,
+                    100 * share);
+            if (share < JIT_SETTLED_SHARE) {
+                break;
+            }
+        }
+        return List.of(new Figure(WARM_UP, "rounds of " + s.warmUpRecords() + " records", round, false),
+                new Figure(WARM_UP, "records/s, first round (cold)", first, true),
+                new Figure(WARM_UP, "records/s, last round", last, true),
+                new Figure(WARM_UP, "share of broker CPU in JIT compilers, last round, %", 100 * share, false));
+    }
+
+    private static double steadyRecordsPerSecond(List<Figure> figures) {
+        return figures.stream().filter(f -> f.metric().equals(Workloads.STEADY_RECORDS_PER_S)).findFirst()
+                .orElseThrow().value();
     }
 
     private static String header(Path home, Options o, String[] args) {

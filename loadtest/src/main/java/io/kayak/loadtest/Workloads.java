@@ -31,6 +31,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class Workloads {
     /** The first share of a throughput run is warm-up, reported apart from the steady rest. */
     static final double WARM_UP_SHARE = 0.2;
+    /** The metric of a throughput run's steady records per second. */
+    static final String STEADY_RECORDS_PER_S = "records/s, steady";
 
     private final BrokerCluster cluster;
     private final int recordBytes;
@@ -146,7 +148,7 @@ final class Workloads {
         double mb = (double) recordBytes / (1 << 20);
         List<Figure> out = new ArrayList<>();
         out.add(new Figure(name, "records/s, warm-up", warm / warmS, true));
-        out.add(new Figure(name, "records/s, steady", (records - warm) / steadyS, true));
+        out.add(new Figure(name, STEADY_RECORDS_PER_S, (records - warm) / steadyS, true));
         out.add(new Figure(name, "MB/s, steady", (records - warm) * mb / steadyS, true));
         out.add(new Figure(name, "ack latency p50 ms", p.ms(50), false));
         out.add(new Figure(name, "ack latency p99 ms", p.ms(99), false));
@@ -158,6 +160,7 @@ final class Workloads {
     private static List<Figure> cost(String name, ProcessStats used, long wallNs, long producedBytes) {
         List<Figure> out = new ArrayList<>();
         out.add(new Figure(name, "broker CPU, cores (3 nodes)", used.cpuMs() / (wallNs / 1e6), false));
+        out.add(new Figure(name, "share of broker CPU in JIT compilers, %", 100 * used.jitShare(), false));
         if (producedBytes > 0) {
             out.add(new Figure(name, "disk bytes written / byte produced (3 nodes)",
                     (double) used.writeBytes() / producedBytes, false));

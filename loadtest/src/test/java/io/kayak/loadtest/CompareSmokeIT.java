@@ -44,6 +44,12 @@ class CompareSmokeIT {
                 }
             }
         }
+        // The warm-up's own row: one round in a tiny run, its throughput, and the compiler threads' share of the
+        // brokers' CPU, read per thread from /proc (a freshly started JVM compiles, so it is above zero).
+        assertTrue(md.contains("| " + CompareMain.WARM_UP + " | rounds of 1000 records | 1.00 |"), md);
+        assertTrue(figure(md, "records/s, first round (cold)") > 0, md);
+        double jit = figure(md, "share of broker CPU in JIT compilers, last round, %");
+        assertTrue(jit > 0 && jit < 100, "the compilers' share of the brokers' CPU: " + jit + "\n" + md);
         assertTrue(md.contains("- kayak: acks=all"), md);
         assertTrue(md.contains("| acknowledged records lost | 0.00 |"), "no acknowledged record lost:\n" + md);
         assertTrue(md.contains("| acknowledged records duplicated | 0.00 |"), md);
@@ -51,5 +57,16 @@ class CompareSmokeIT {
         assertEquals(false, pidFile.toFile().exists(), "the cluster was stopped and its PID files removed");
         assertFalse(Files.exists(tmp.resolve("kayak-0/data")), "the cluster's data is deleted once it stopped");
         assertTrue(Files.exists(tmp.resolve("kayak-0/logs/node-1.log")), "its logs stay");
+    }
+
+    /** The Kayak value of the first row with figure {@code metric}. */
+    private static double figure(String md, String metric) {
+        for (String line : md.split("\n")) {
+            String[] cells = line.split("\\|");
+            if (cells.length > 3 && cells[2].trim().equals(metric)) {
+                return Double.parseDouble(cells[3].trim());
+            }
+        }
+        throw new AssertionError(metric + " missing from:\n" + md);
     }
 }
