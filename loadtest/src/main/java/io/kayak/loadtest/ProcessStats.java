@@ -11,7 +11,8 @@ import java.util.List;
  * disk writes from {@code /proc/PID/io} ({@code write_bytes}: what reached the block layer, including fsync'd
  * data), memory from {@code VmHWM} in {@code /proc/PID/status}. {@code jitCpuMs} is the part of the CPU time spent by
  * the JVM's JIT compiler threads ({@code /proc/PID/task/TID/comm} "C1 CompilerThre..." and "C2 CompilerThre..."):
- * how far a broker still is from its compiled steady state.
+ * how far a broker still is from its compiled steady state. A compiler thread the JVM retires takes its CPU time
+ * with it (extra threads only; two cores run one C1 and one C2 thread that stay), so the figure is a lower bound.
  */
 record ProcessStats(long cpuMs, long jitCpuMs, long writeBytes, long peakRssBytes) {
     /** USER_HZ, 100 on every Linux this runs on; /proc reports CPU times in these ticks. */
