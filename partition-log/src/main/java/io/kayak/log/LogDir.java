@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -188,14 +187,7 @@ public final class LogDir implements AutoCloseable {
             log.close();
         }
         indexStore.deletePartition(name);
-        Path dir = path.resolve(name);
-        if (Files.exists(dir)) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        FileTrees.delete(path.resolve(name));
     }
 
     /** Applies retention to every online log; returns the number of segments deleted. */

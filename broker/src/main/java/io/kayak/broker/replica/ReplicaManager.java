@@ -2,6 +2,7 @@ package io.kayak.broker.replica;
 
 import io.kayak.broker.topic.DynamicBrokerConfigs;
 import io.kayak.broker.topic.TopicConfigs;
+import io.kayak.log.FileTrees;
 import io.kayak.log.LogConfig;
 import io.kayak.log.LogDir;
 import io.kayak.log.PartitionLog;
@@ -269,7 +270,7 @@ public final class ReplicaManager implements AutoCloseable {
                 }
                 if (!expected.containsKey(RaftGroupId.valueOf(uuid))) {
                     LOG.info("Node {}: deleting Raft group {} of a partition no longer assigned here", nodeId, uuid);
-                    deleteTree(child);
+                    FileTrees.delete(child);
                 }
             }
         }
@@ -283,14 +284,6 @@ public final class ReplicaManager implements AutoCloseable {
                     LOG.info("Node {}: deleting partition log {} that no hosted group owns", nodeId, log.name());
                     dir.deleteLog(log.name());
                 }
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
             }
         }
     }
@@ -546,7 +539,7 @@ public final class ReplicaManager implements AutoCloseable {
         Path raftDir = config.dir().resolve(r.groupId.getUuid().toString());
         try {
             if (Files.exists(raftDir)) { // a quiesced group has no division to remove it with
-                deleteTree(raftDir);
+                FileTrees.delete(raftDir);
             }
         } catch (IOException e) {
             LOG.warn("Node {}: deleting the Raft directory of {} failed; it goes at the next start", nodeId, r, e);

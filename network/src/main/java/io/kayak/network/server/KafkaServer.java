@@ -19,6 +19,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,7 @@ public final class KafkaServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel channel;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private KafkaServer(String listener, EventLoopGroup boss, EventLoopGroup workers, Channel channel) {
         this.listener = listener;
@@ -96,8 +98,12 @@ public final class KafkaServer implements AutoCloseable {
         return listener;
     }
 
+    /** Idempotent: a crash path that closes the listener first and the whole node after calls it twice. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         channel.close().syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

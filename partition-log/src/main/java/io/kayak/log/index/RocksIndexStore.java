@@ -1,15 +1,14 @@
 package io.kayak.log.index;
 
 import io.kayak.log.LogOfflineException;
+import io.kayak.log.FileTrees;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -125,7 +124,7 @@ public final class RocksIndexStore implements AutoCloseable {
             org.slf4j.LoggerFactory.getLogger(RocksIndexStore.class)
                     .warn("The index at {} cannot be opened ({}); rebuilding it from the segment files", path, e.getMessage());
         }
-        deleteRecursively(path);
+        FileTrees.delete(path);
         Files.createDirectories(path);
         try {
             RocksIndexStore store = new RocksIndexStore(path);
@@ -269,16 +268,5 @@ public final class RocksIndexStore implements AutoCloseable {
 
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
