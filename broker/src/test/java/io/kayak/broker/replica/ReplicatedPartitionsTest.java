@@ -281,7 +281,8 @@ class ReplicatedPartitionsTest {
     void leadershipReturnsToThePreferredReplicaOnceItIsBackAndCaughtUp() throws Exception {
         cluster = new ReplicatedCluster(tmp, Map.of("leader.imbalance.check.interval.seconds", "1"));
         cluster.startAll();
-        await("3 brokers registered", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3));
+        await("3 brokers registered and unfenced", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3
+                && i.brokers().values().stream().noneMatch(b -> b.fenced())));
         cluster.servers.get(1).topicAdmin().createTopic("pref", 3, 3, Map.of(),
                 List.of(List.of(1, 2, 3), List.of(2, 3, 1), List.of(3, 1, 2)));
         await("the topic hosted", 60, () -> cluster.ready("pref", 3));
@@ -314,6 +315,28 @@ class ReplicatedPartitionsTest {
                 .allMatch(n -> cluster.log(n, "pref", 0).logEndOffset() == 15L * RECORDS_PER_BATCH));
         assertEquals(expected, batchNumbers(ReplicatedCluster.bytes(cluster.log(1, "pref", 0)), offsets),
                 "the returned preferred leader holds every batch once, in order");
+    }
+
+    /**
+     * With the default imbalance interval (five minutes) nothing but the never-written rule can move leadership
+     * within the wait below: whichever replica's group election won, each new partition ends up led by its preferred
+     * replica, so leadership is spread over the nodes as the assignment spreads it.
+     */
+    @Test
+    void aNewTopicsPartitionsAreLedByTheirPreferredReplicasBeforeAnyWrite() throws Exception {
+        cluster = new ReplicatedCluster(tmp, Map.of());
+        cluster.startAll();
+        await("3 brokers registered and unfenced", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3
+                && i.brokers().values().stream().noneMatch(b -> b.fenced())));
+        cluster.servers.get(1).topicAdmin().createTopic("fresh", 6, 3, Map.of(),
+                List.of(List.of(1, 2, 3), List.of(2, 3, 1), List.of(3, 1, 2), List.of(1, 3, 2), List.of(2, 1, 3),
+                        List.of(3, 2, 1)));
+        await("the topic hosted", 60, () -> cluster.ready("fresh", 6));
+        await("every partition led by its preferred replica", 60, () -> preferredLead("fresh", 6));
+        for (int node = 1; node <= 3; node++) {
+            assertEquals(2, cluster.servers.get(node).replicaManager().leaderCount(), "node " + node + " leads two of six");
+        }
+        assertEquals(PartitionError.NONE, cluster.appendWithRetries(new TopicPartition("fresh", 0), batch(7, 0), 30).error());
     }
 
     /** Whether each partition's first assigned replica leads it, in the image and in Ratis. */
