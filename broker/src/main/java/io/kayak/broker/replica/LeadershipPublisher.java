@@ -198,10 +198,6 @@ public final class LeadershipPublisher implements AutoCloseable {
      * leader transfers leadership to it; attempts are at least that interval apart. Ratis blocks writes to the
      * partition while a transfer is pending (clients see a retriable error), so a transfer only starts when
      * the preferred replica can take over at once, and gives up after the maximum election timeout.
-     *
-     * <p>A partition that never held a record does not wait for the interval: Kafka makes a new partition's
-     * preferred replica its leader at creation, while a Raft group elects whichever member times out first. Handing
-     * over at once costs nothing while nobody writes yet; waiting would stall the writes of a partition in use.
      */
     private void maybeRestorePreferred(ReplicaManager manager, MetadataImage image, Replica r, IsrState state, long now) {
         if (!config.autoLeaderRebalance()) {
@@ -216,9 +212,7 @@ public final class LeadershipPublisher implements AutoCloseable {
             state.preferredInIsrSinceMs = now;
         }
         long interval = config.leaderImbalanceCheckIntervalMs();
-        boolean waiting = now - state.preferredInIsrSinceMs < interval;
-        if ((waiting && r.log.logEndOffset() > 0)
-                || (state.lastTransferMs >= 0 && now - state.lastTransferMs < interval)
+        if (now - state.preferredInIsrSinceMs < interval || (state.lastTransferMs >= 0 && now - state.lastTransferMs < interval)
                 || !state.fresh.contains(assigned.get(0))) {
             return;
         }

@@ -317,28 +317,6 @@ class ReplicatedPartitionsTest {
                 "the returned preferred leader holds every batch once, in order");
     }
 
-    /**
-     * With the default imbalance interval (five minutes) nothing but the never-written rule can move leadership
-     * within the wait below: whichever replica's group election won, each new partition ends up led by its preferred
-     * replica, so leadership is spread over the nodes as the assignment spreads it.
-     */
-    @Test
-    void aNewTopicsPartitionsAreLedByTheirPreferredReplicasBeforeAnyWrite() throws Exception {
-        cluster = new ReplicatedCluster(tmp, Map.of());
-        cluster.startAll();
-        await("3 brokers registered and unfenced", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3
-                && i.brokers().values().stream().noneMatch(b -> b.fenced())));
-        cluster.servers.get(1).topicAdmin().createTopic("fresh", 6, 3, Map.of(),
-                List.of(List.of(1, 2, 3), List.of(2, 3, 1), List.of(3, 1, 2), List.of(1, 3, 2), List.of(2, 1, 3),
-                        List.of(3, 2, 1)));
-        await("the topic hosted", 60, () -> cluster.ready("fresh", 6));
-        await("every partition led by its preferred replica", 60, () -> preferredLead("fresh", 6));
-        for (int node = 1; node <= 3; node++) {
-            assertEquals(2, cluster.servers.get(node).replicaManager().leaderCount(), "node " + node + " leads two of six");
-        }
-        assertEquals(PartitionError.NONE, cluster.appendWithRetries(new TopicPartition("fresh", 0), batch(7, 0), 30).error());
-    }
-
     /** Whether each partition's first assigned replica leads it, in the image and in Ratis. */
     private boolean preferredLead(String topic, int partitions) {
         for (int p = 0; p < partitions; p++) {
