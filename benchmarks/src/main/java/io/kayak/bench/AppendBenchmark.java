@@ -1,5 +1,6 @@
 package io.kayak.bench;
 
+import io.kayak.log.FileTrees;
 import io.kayak.log.LogDir;
 import io.kayak.log.PartitionLog;
 import java.io.IOException;
@@ -92,6 +93,6 @@ public class AppendBenchmark {
             baseline.close();
             baseline = null;
         }
-        BenchFiles.delete(dir);
+        FileTrees.delete(dir);
     }
 }

@@ -45,8 +45,4 @@ final class BenchFiles {
                 io.kayak.log.LogConfig.FLUSH_POLICY, fsync ? "every-append" : "never"));
         return io.kayak.log.LogDir.open(dir, config, java.time.Clock.systemUTC(), null);
     }
-
-    static void delete(Path dir) throws IOException {
-        io.kayak.log.FileTrees.delete(dir);
-    }
 }

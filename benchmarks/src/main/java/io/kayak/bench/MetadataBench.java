@@ -2,6 +2,7 @@ package io.kayak.bench;
 
 import io.kayak.broker.config.KayakConfig;
 import io.kayak.broker.storage.MetaProperties;
+import io.kayak.log.FileTrees;
 import io.kayak.metadata.quorum.MetadataClient;
 import io.kayak.metadata.quorum.Voter;
 import io.kayak.metadata.record.AlterConfigsRecord;
@@ -64,7 +65,7 @@ public final class MetadataBench {
             }
         } finally {
             bench.stopAll();
-            BenchFiles.delete(root);
+            FileTrees.delete(root);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kayak.bench;
 
+import io.kayak.log.FileTrees;
 import io.kayak.log.LogDir;
 import io.kayak.log.PartitionLog;
 import java.io.IOException;
@@ -106,6 +107,6 @@ public class PairedAppendBenchmark {
     public void tearDown() throws IOException {
         logDir.close();
         baseline.close();
-        BenchFiles.delete(dir);
+        FileTrees.delete(dir);
     }
 }

@@ -1,5 +1,6 @@
 package io.kayak.bench;
 
+import io.kayak.log.FileTrees;
 import io.kayak.log.LogConfig;
 import io.kayak.log.LogDir;
 import io.kayak.log.LogSlice;
@@ -120,6 +121,6 @@ public class ReadBenchmark {
     public void tearDown() throws IOException {
         segment.close();
         logDir.close();
-        BenchFiles.delete(dir);
+        FileTrees.delete(dir);
     }
 }

@@ -4,6 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import io.kayak.broker.KayakServer;
 import io.kayak.broker.config.KayakConfig;
 import io.kayak.broker.storage.MetaProperties;
+import io.kayak.log.FileTrees;
 import io.kayak.metadata.MetadataImage;
 import io.kayak.metadata.PartitionImage;
 import io.kayak.network.service.Acks;
@@ -92,7 +93,7 @@ public final class ReplicationBench {
             }
         } finally {
             bench.servers.values().forEach(KayakServer::close);
-            BenchFiles.delete(root);
+            FileTrees.delete(root);
         }
     }
 

@@ -538,9 +538,7 @@ public final class ReplicaManager implements AutoCloseable {
         }
         Path raftDir = config.dir().resolve(r.groupId.getUuid().toString());
         try {
-            if (Files.exists(raftDir)) { // a quiesced group has no division to remove it with
-                FileTrees.delete(raftDir);
-            }
+            FileTrees.delete(raftDir); // a quiesced group has no division to remove it with
         } catch (IOException e) {
             LOG.warn("Node {}: deleting the Raft directory of {} failed; it goes at the next start", nodeId, r, e);
         }
