@@ -39,6 +39,7 @@ public final class MetricNames {
             Map.entry("kayak.replica.bytes-in", "kafka.server:type=BrokerTopicMetrics,name=BytesInPerSec"),
             Map.entry("kayak.replica.bytes-out", "kafka.server:type=BrokerTopicMetrics,name=BytesOutPerSec"),
             Map.entry("kayak.replica.appends", "kayak.server:type=BrokerTopicMetrics,name=BatchesInPerSec"),
+            Map.entry("kayak.replica.append-entries", "kayak.server:type=ReplicaManager,name=AppendEntriesPerSec"),
             Map.entry("kayak.replica.partition-count", "kafka.server:type=ReplicaManager,name=PartitionCount"),
             Map.entry("kayak.replica.leader-count", "kafka.server:type=ReplicaManager,name=LeaderCount"),
             Map.entry("kayak.replica.under-replicated-partitions",

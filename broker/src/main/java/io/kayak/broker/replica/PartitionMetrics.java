@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The replica layer's metrics on an injected registry: node-wide {@code kayak.replica.*} (bytes in and out,
- * appends, leader count, under-replicated partitions, hosted partitions) and per partition
+ * appends, the records entries they went in, fewer under group commit, leader count, under-replicated partitions, hosted partitions) and per partition
  * {@code kayak.partition.<topic>-<n>.*} (high watermark, log end offset, log start offset, size), registered
  * while the node hosts the partition.
  *
@@ -23,12 +23,14 @@ public final class PartitionMetrics implements AutoCloseable {
     private final Meter bytesIn;
     private final Meter bytesOut;
     private final Meter appends;
+    private final Meter appendEntries;
 
     public PartitionMetrics(MetricRegistry registry) {
         this.registry = registry;
         this.bytesIn = registry.meter(NODE_PREFIX + "bytes-in");
         this.bytesOut = registry.meter(NODE_PREFIX + "bytes-out");
         this.appends = registry.meter(NODE_PREFIX + "appends");
+        this.appendEntries = registry.meter(NODE_PREFIX + "append-entries");
     }
 
     /** Node-wide gauges computed on read. */
@@ -63,6 +65,11 @@ public final class PartitionMetrics implements AutoCloseable {
     void appended(int bytes) {
         bytesIn.mark(bytes);
         appends.mark();
+    }
+
+    /** A records entry this node, as leader, sent to a partition group: one or more produce requests. */
+    void appendEntry() {
+        appendEntries.mark();
     }
 
     void read(int bytes) {

@@ -37,6 +37,8 @@ final class Replica {
 
     /** Appends and record deletions submitted to the division and not answered yet; a leader quiesces only at 0. */
     final AtomicInteger writesInFlight = new AtomicInteger();
+    /** Produce requests for the partition while this node leads it, coalesced into entries. */
+    final AppendQueue appends;
     /** When this node last submitted a write to the partition (System.nanoTime), or took over its leadership. */
     volatile long lastWriteNanos = System.nanoTime();
     /** Set while this node, as the leader, proposes to quiesce the partition: writes then wake it instead. */
@@ -46,12 +48,14 @@ final class Replica {
     /** Completes once a leader is known after a wake-up: this node ready to lead, or another node leading. */
     private volatile CompletableFuture<Void> awake = CompletableFuture.completedFuture(null);
 
-    Replica(int nodeId, TopicPartition partition, UUID topicId, LogDir dir, PartitionLog log, ReplicaEvents owner) {
+    Replica(int nodeId, TopicPartition partition, UUID topicId, LogDir dir, PartitionLog log, ReplicaEvents owner,
+            AppendQueue appends) {
         this.partition = partition;
         this.topicId = topicId;
         this.groupId = PartitionGroups.groupId(topicId, partition.partition());
         this.dir = dir;
         this.log = log;
+        this.appends = appends;
         RaftPeerId self = PartitionGroups.peerId(nodeId);
         this.events = new ReplicaEvents() {
             @Override

@@ -309,7 +309,8 @@ public final class ReplicaManager implements AutoCloseable {
                 observer.highWatermarkAdvanced(a.partition);
             }
         };
-        Replica r = new Replica(nodeId, a.partition, a.topicId, dir, log, events);
+        Replica r = new Replica(nodeId, a.partition, a.topicId, dir, log, events,
+                new AppendQueue(logConfig.messageMaxBytes(), config.coalesceAppends()));
         r.topicConfigs = a.configs;
         byGroup.put(r.groupId, r);
         byPartition.put(r.partition, r);

@@ -220,16 +220,34 @@ public final class ReplicatedPartitionService implements PartitionService {
             return CompletableFuture.completedFuture(invalid);
         }
         int bytes = records.remaining();
-        PartitionLog log = l.replica.log;
-        return submit(l, PartitionEntry.records(records), timeoutMs, AppendResult::failed, reply -> {
-            if (reply.error() != ProduceError.NONE) {
-                return AppendResult.failed(map(reply.error()), -1, reply.message());
-            }
-            if (!reply.duplicate()) {
-                metrics.appended(bytes);
-            }
-            return AppendResult.appended(reply.firstOffset(), reply.lastOffset(), logStart(log));
-        });
+        Replica replica = l.replica;
+        replica.writesInFlight.incrementAndGet(); // queued requests keep the partition from quiescing
+        AppendQueue.Request request = new AppendQueue.Request(PartitionEntry.records(records),
+                entry -> {
+                    metrics.appendEntry();
+                    return submit(l, entry, timeoutMs, AppendQueue.Answer::failed, AppendQueue.Answer::of);
+                });
+        return replica.appends.offer(request).whenComplete((part, error) -> replica.writesInFlight.decrementAndGet())
+                .thenApply(part -> answer(part, request, bytes, replica.log))
+                .completeOnTimeout(AppendResult.failed(PartitionError.REQUEST_TIMED_OUT, -1,
+                        "not committed within " + timeoutMs + " ms"), timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** One request's result from the answer to the entry that carried it. */
+    private AppendResult answer(AppendQueue.Part part, AppendQueue.Request request, int bytes, PartitionLog log) {
+        AppendQueue.Answer a = part.answer();
+        if (a.reply() == null) {
+            return AppendResult.failed(a.error(), a.leaderHint(), a.message());
+        }
+        ProduceReply reply = a.reply();
+        if (reply.error() != ProduceError.NONE) {
+            return AppendResult.failed(map(reply.error()), -1, reply.message());
+        }
+        if (!reply.duplicate()) {
+            metrics.appended(bytes);
+        }
+        long first = reply.firstOffset() + part.offsetDelta();
+        return AppendResult.appended(first, first + request.offsets() - 1, logStart(log));
     }
 
     /** Checks framing and CRC of every batch before anything is replicated; null if all are intact. */
@@ -239,8 +257,10 @@ public final class ReplicatedPartitionService implements PartitionService {
                     + records.remaining() + " bytes; at most " + max + " are accepted per request");
         }
         ByteBuffer b = records.duplicate();
+        int batches = 0;
+        boolean idempotent = false;
         try {
-            for (int pos = b.position(); pos < b.limit(); ) {
+            for (int pos = b.position(); pos < b.limit(); batches++) {
                 if (b.limit() - pos < RecordBatchHeader.HEADER_SIZE) {
                     return AppendResult.failed(PartitionError.CORRUPT_MESSAGE, -1, (b.limit() - pos) + " trailing bytes are no batch");
                 }
@@ -250,7 +270,12 @@ public final class ReplicatedPartitionService implements PartitionService {
                             + " declares " + size + " bytes");
                 }
                 validators.get().validate(b, pos, size, max);
+                idempotent |= b.getLong(pos + RecordBatchHeader.PRODUCER_ID_OFFSET) >= 0;
                 pos += size;
+            }
+            if (idempotent && batches > 1) {
+                return AppendResult.failed(PartitionError.INVALID_RECORD, -1,
+                        "an idempotent produce carries exactly one batch per partition; got " + batches);
             }
         } catch (InvalidBatchException e) {
             PartitionError err = e.reason() == InvalidBatchException.Reason.BAD_CRC ? PartitionError.CORRUPT_MESSAGE

@@ -34,11 +34,14 @@ import java.util.Set;
  * @param peerProbeIntervalMs  {@code kayak.replication.peer.probe.interval.ms}: how often the node checks that each
  *                             peer's partition Raft server accepts connections; when one stops, the partitions it
  *                             led elect a new leader at once instead of after their election timeout (0: never)
+ * @param coalesceAppends      {@code kayak.replication.append.coalesce}: while an entry of a partition is being
+ *                             replicated, the produce requests that arrive for it wait and share its next entry
+ *                             (group commit; {@link AppendQueue}). Off, every request is an entry of its own
  */
 public record ReplicationConfig(String host, int port, Path dir, long electionTimeoutMinMs, long electionTimeoutMaxMs,
                                 long snapshotEntries, long replicaLagTimeMaxMs, long isrCheckIntervalMs,
                                 boolean autoLeaderRebalance, long leaderImbalanceCheckIntervalMs, boolean fsync,
-                                long quiesceMs, long peerProbeIntervalMs) {
+                                long quiesceMs, long peerProbeIntervalMs, boolean coalesceAppends) {
     public static final String LISTENER = "kayak.replication.listener";
     public static final String DIR = "kayak.replication.dir";
     public static final String ELECTION_TIMEOUT_MIN_MS = "kayak.replication.election.timeout.min.ms";
@@ -51,9 +54,10 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
     public static final String FSYNC = "kayak.replication.fsync";
     public static final String QUIESCE_MS = "kayak.replication.quiesce.ms";
     public static final String PEER_PROBE_INTERVAL_MS = "kayak.replication.peer.probe.interval.ms";
+    public static final String APPEND_COALESCE = "kayak.replication.append.coalesce";
     public static final Set<String> KEYS = Set.of(LISTENER, DIR, ELECTION_TIMEOUT_MIN_MS, ELECTION_TIMEOUT_MAX_MS,
             SNAPSHOT_ENTRIES, REPLICA_LAG_TIME_MAX_MS, ISR_CHECK_INTERVAL_MS, AUTO_LEADER_REBALANCE_ENABLE,
-            LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, FSYNC, QUIESCE_MS, PEER_PROBE_INTERVAL_MS);
+            LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, FSYNC, QUIESCE_MS, PEER_PROBE_INTERVAL_MS, APPEND_COALESCE);
 
     public static final int DEFAULT_PORT = 9393;
     public static final long DEFAULT_ELECTION_TIMEOUT_MIN_MS = 3_000;
@@ -108,7 +112,8 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
                 value(props, LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, DEFAULT_LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, 1) * 1000,
                 bool(props, FSYNC, true),
                 value(props, QUIESCE_MS, DEFAULT_QUIESCE_MS, 0),
-                value(props, PEER_PROBE_INTERVAL_MS, DEFAULT_PEER_PROBE_INTERVAL_MS, 0));
+                value(props, PEER_PROBE_INTERVAL_MS, DEFAULT_PEER_PROBE_INTERVAL_MS, 0),
+                bool(props, APPEND_COALESCE, true));
     }
 
     private static boolean bool(Map<String, String> props, String key, boolean def) {

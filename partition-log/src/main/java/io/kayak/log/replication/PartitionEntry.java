@@ -7,7 +7,8 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 /**
  * The Raft log entry format of a partition group: type(1) then the payload.
  * <ul>
- *   <li>{@link #RECORDS}: one or more whole Kafka v2 record batches (exactly one if idempotent).</li>
+ *   <li>{@link #RECORDS}: one or more whole Kafka v2 record batches; idempotent ones all of one producer with
+ *   consecutive sequences (the leader coalesced that producer's requests).</li>
  *   <li>{@link #DELETE_RECORDS}: offset(8), Kafka's DeleteRecords: advance the log start offset.</li>
  * </ul>
  * Every entry is judged and applied the same way on every replica.

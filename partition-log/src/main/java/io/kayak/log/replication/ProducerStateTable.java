@@ -14,11 +14,12 @@ import java.util.Map;
  *
  * <p>Rules (Kafka's, and stricter on first batches): the first batch of a producer this partition has no state
  * for must start at sequence 0; a lower epoch is fenced; a higher epoch must start at sequence 0; in the same
- * epoch a batch equal to one of the last five is a duplicate (answered with its original offsets) and any other
- * batch must continue the last sequence. Kafka up to 4.1 accepts any first sequence, so when a producer's first
- * request is refused retriably (a leader change) and its second lands, the retried first batch can never be
- * appended and is lost at the delivery timeout (KAFKA-14359). Kayak can refuse it: state here never expires, so
- * an unknown producer is a new one; the refused later batch is retried by the client after the first one.
+ * epoch a batch equal to one of the last five, or a part of one of them (a batch of a coalesced entry), is a
+ * duplicate (answered with its original offsets) and any other batch must continue the last sequence. Kafka up to
+ * 4.1 accepts any first sequence, so when a producer's first request is refused retriably (a leader change) and
+ * its second lands, the retried first batch can never be appended and is lost at the delivery timeout (KAFKA-14359).
+ * Kayak can refuse it: state here never expires, so an unknown producer is a new one; the refused later batch is
+ * retried by the client after the first one.
  * A producer that really lost its state bumps its epoch and restarts at sequence 0, which is accepted.
  *
  * <p>Thread model: confined to the state machine's apply thread.
@@ -27,8 +28,16 @@ public final class ProducerStateTable {
     public static final int BATCHES_KEPT = 5;
     static final byte FORMAT_VERSION = 1;
 
-    /** One accepted batch. */
+    /**
+     * One accepted entry: a batch, or consecutive batches of the producer that the leader coalesced into one entry
+     * (then its sequences map one to one onto its offsets, so each batch in it is recognised on retry).
+     */
     record BatchRange(int firstSeq, int lastSeq, long firstOffset, long lastOffset) {
+        /** Whether {@code first..last} is a part of this range's sequences (one of its batches, on a retry). */
+        boolean covers(int first, int last) {
+            return firstSeq <= lastSeq && lastSeq - firstSeq == lastOffset - firstOffset
+                    && firstSeq <= first && first <= last && last <= lastSeq;
+        }
     }
 
     private static final class Entry {
@@ -74,6 +83,9 @@ public final class ProducerStateTable {
         for (BatchRange b : e.batches) {
             if (b.firstSeq() == firstSeq && b.lastSeq() == lastSeq) {
                 return new Duplicate(b.firstOffset(), b.lastOffset());
+            }
+            if (b.covers(firstSeq, lastSeq)) {
+                return new Duplicate(b.firstOffset() + (firstSeq - b.firstSeq()), b.firstOffset() + (lastSeq - b.firstSeq()));
             }
         }
         int expected = e.batches.isEmpty() ? 0 : nextSeq(e.batches.peekLast().lastSeq());

@@ -19,11 +19,21 @@ record RecordsHeader(int batches, int bytes, long producerId, short producerEpoc
                      String problem) {
     private static final int FIXED = 1 + 4 + 4 + 8 + 2 + 4 + 4 + 2;
 
-    /** Reads the framing and producer fields of {@code data} (whole v2 batches), leaving it unchanged. */
+    /**
+     * Reads the framing and producer fields of {@code data} (whole v2 batches), leaving it unchanged. Several
+     * idempotent batches form one entry only when the leader coalesced consecutive produce requests of one producer:
+     * same producer id and epoch, each batch's first sequence following the previous batch's last without wrapping,
+     * so the entry's sequence range maps one to one onto the offsets it is appended at.
+     */
     static RecordsHeader of(ByteBuffer data) {
         int count = 0;
-        boolean anyIdempotent = false;
+        int idempotent = 0;
         int start = data.position();
+        boolean headed = data.remaining() >= RecordBatchHeader.HEADER_SIZE; // if not, the loop refuses the entry
+        long pid = headed ? data.getLong(start + RecordBatchHeader.PRODUCER_ID_OFFSET) : -1;
+        short epoch = headed ? data.getShort(start + RecordBatchHeader.PRODUCER_EPOCH_OFFSET) : -1;
+        int firstSeq = headed ? data.getInt(start + RecordBatchHeader.BASE_SEQUENCE_OFFSET) : -1;
+        int lastSeq = -1;
         for (int pos = start; pos < data.limit(); count++) {
             if (data.limit() - pos < RecordBatchHeader.HEADER_SIZE) {
                 return invalid(data.remaining(), (data.limit() - pos) + " trailing bytes are no batch");
@@ -32,19 +42,27 @@ record RecordsHeader(int batches, int bytes, long producerId, short producerEpoc
             if (size < RecordBatchHeader.HEADER_SIZE || size > data.limit() - pos) {
                 return invalid(data.remaining(), "batch at byte " + (pos - start) + " declares " + size + " bytes");
             }
-            anyIdempotent |= data.getLong(pos + RecordBatchHeader.PRODUCER_ID_OFFSET) >= 0;
+            if (data.getLong(pos + RecordBatchHeader.PRODUCER_ID_OFFSET) >= 0) {
+                idempotent++;
+                int seq = data.getInt(pos + RecordBatchHeader.BASE_SEQUENCE_OFFSET);
+                if (count > 0 && (data.getLong(pos + RecordBatchHeader.PRODUCER_ID_OFFSET) != pid
+                        || data.getShort(pos + RecordBatchHeader.PRODUCER_EPOCH_OFFSET) != epoch
+                        || lastSeq == Integer.MAX_VALUE || seq != lastSeq + 1)) {
+                    return invalid(data.remaining(), "the idempotent batches of one entry must be consecutive batches of"
+                            + " one producer; batch " + count + " is not");
+                }
+                lastSeq = seq + RecordBatchHeader.lastOffsetDelta(data, pos);
+            }
             pos += size;
         }
         if (count == 0) {
             return invalid(0, "no batch");
         }
-        if (anyIdempotent && count > 1) {
-            return invalid(data.remaining(), "an idempotent produce carries exactly one batch; got " + count);
+        if (idempotent > 0 && idempotent < count) {
+            return invalid(data.remaining(), "an entry mixes idempotent and other batches");
         }
-        long pid = data.getLong(start + RecordBatchHeader.PRODUCER_ID_OFFSET);
-        int firstSeq = data.getInt(start + RecordBatchHeader.BASE_SEQUENCE_OFFSET);
-        return new RecordsHeader(count, data.remaining(), anyIdempotent ? pid : -1,
-                data.getShort(start + RecordBatchHeader.PRODUCER_EPOCH_OFFSET), firstSeq,
+        return idempotent > 0 ? new RecordsHeader(count, data.remaining(), pid, epoch, firstSeq, lastSeq, null)
+                : new RecordsHeader(count, data.remaining(), -1, epoch, firstSeq,
                 firstSeq + RecordBatchHeader.lastOffsetDelta(data, start), null);
     }
 

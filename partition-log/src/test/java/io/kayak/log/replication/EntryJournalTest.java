@@ -71,7 +71,17 @@ class EntryJournalTest {
         cut.limit(cut.limit() - 1);
         assertEquals(-1, RecordsHeader.of(cut).batches());
         ByteBuffer pair = ByteBuffer.allocate(2 * idempotent.remaining()).put(idempotent.duplicate()).put(idempotent.duplicate()).flip();
-        assertEquals("an idempotent produce carries exactly one batch; got 2", RecordsHeader.of(pair).problem());
+        assertEquals("the idempotent batches of one entry must be consecutive batches of one producer; batch 1 is not",
+                RecordsHeader.of(pair).problem());
+        ByteBuffer next = MemoryRecords.withIdempotentRecords(Compression.NONE, 42L, (short) 3, 12,
+                new SimpleRecord("c".getBytes())).buffer();
+        ByteBuffer coalesced = ByteBuffer.allocate(idempotent.remaining() + next.remaining()).put(idempotent.duplicate())
+                .put(next.duplicate()).flip();
+        assertEquals(new RecordsHeader(2, coalesced.remaining(), 42L, (short) 3, 10, 12, null), RecordsHeader.of(coalesced),
+                "consecutive batches of one producer: the entry spans their sequences");
+        ByteBuffer mixed = ByteBuffer.allocate(plain.remaining() + next.remaining()).put(next.duplicate())
+                .put(plain.duplicate()).flip();
+        assertEquals("an entry mixes idempotent and other batches", RecordsHeader.of(mixed).problem());
         assertThrows(IllegalArgumentException.class, () -> RecordsHeader.decode(PartitionEntry.deleteRecords(3)));
     }
 }

@@ -229,6 +229,15 @@ class PartitionReplicationTest {
         assertEquals(end, sent.size() * 3L + 30 * 3L);
     }
 
+    /** One entry of several batches, as the leader coalesces produce requests. */
+    private static ByteBuffer entry(ByteBuffer... batches) {
+        ByteBuffer out = ByteBuffer.allocate(java.util.Arrays.stream(batches).mapToInt(ByteBuffer::remaining).sum());
+        for (ByteBuffer b : batches) {
+            out.put(b);
+        }
+        return out.flip();
+    }
+
     private static ByteBuffer plainBatch(String value) {
         return MemoryRecords.withRecords(Compression.NONE,
                 new SimpleRecord(System.currentTimeMillis(), null, value.getBytes(StandardCharsets.UTF_8))).buffer();
@@ -240,12 +249,21 @@ class PartitionReplicationTest {
         ByteBuffer two = ByteBuffer.allocate(plainBatch("a").remaining() + plainBatch("bb").remaining())
                 .put(plainBatch("a")).put(plainBatch("bb")).flip();
         assertEquals(new ProduceReply(ProduceError.NONE, 0, 1, false, ""), send(two), "two plain batches in one entry");
-        ByteBuffer idempotentPair = ByteBuffer.allocate(2 * batch(0, 1).remaining()).put(batch(0, 1)).put(batch(1, 1)).flip();
-        assertEquals(ProduceError.INVALID_RECORD, send(idempotentPair).error(), "idempotent batches travel alone");
         ByteBuffer truncated = plainBatch("c");
         truncated.limit(truncated.limit() - 3);
         assertEquals(ProduceError.INVALID_RECORD, send(truncated).error(), "a batch cut short is refused");
-        assertEquals(2, send(batch(0, 2)).firstOffset());
+        assertEquals(ProduceError.INVALID_RECORD, send(entry(batch(0, 1), batch(2, 1))).error(),
+                "idempotent batches share an entry only with consecutive sequences");
+        assertEquals(ProduceError.INVALID_RECORD, send(entry(batch(0, 1), plainBatch("d"))).error(),
+                "nor with other batches");
+
+        // The leader coalesces consecutive requests of one producer: one entry, and each part is known on a retry.
+        assertEquals(new ProduceReply(ProduceError.NONE, 2, 6, false, ""), send(entry(batch(0, 2), batch(2, 3))));
+        assertEquals(new ProduceReply(ProduceError.NONE, 4, 6, true, ""), send(batch(2, 3)), "a retried second part");
+        assertEquals(new ProduceReply(ProduceError.NONE, 2, 3, true, ""), send(batch(0, 2)), "a retried first part");
+        assertEquals(ProduceError.OUT_OF_ORDER_SEQUENCE, send(entry(batch(2, 3), batch(5, 1))).error(),
+                "an entry that is part retry, part new is refused whole (the leader then sends its parts alone)");
+        assertEquals(7, send(batch(5, 1)).firstOffset());
 
         RaftClientReply del = client.io().send(Message.valueOf(PartitionEntry.deleteRecords(3)));
         ProduceReply deleted = ProduceReply.decode(del.getMessage().getContent().asReadOnlyByteBuffer());
@@ -254,7 +272,7 @@ class PartitionReplicationTest {
         assertEquals(ProduceError.OFFSET_OUT_OF_RANGE,
                 ProduceReply.decode(beyond.getMessage().getContent().asReadOnlyByteBuffer()).error());
         await("every replica to apply the deletion", () -> replicas.values().stream()
-                .allMatch(r -> r.log().logStartOffset() == 3 && r.log().logEndOffset() == 4));
+                .allMatch(r -> r.log().logStartOffset() == 3 && r.log().logEndOffset() == 8));
         byte[] reference = bytes(replicas.get(1).log());
         for (Replica r : replicas.values()) {
             assertArrayEquals(reference, bytes(r.log()));
@@ -294,12 +312,18 @@ class PartitionReplicationTest {
         for (; seq < 10; seq++, end++) {
             assertEquals(end, send(batch(seq, 1)).firstOffset());
         }
+        long coalescedAt = end;
+        assertEquals(coalescedAt, send(entry(batch(seq, 1), batch(seq + 1, 2))).firstOffset(), "a coalesced entry");
+        seq += 3;
+        end += 3;
         assertEquals(new ProduceReply(ProduceError.NONE, 10, 10, true, ""), send(batch(8, 1)), "a duplicate");
+        assertEquals(ProduceError.OUT_OF_ORDER_SEQUENCE, send(entry(batch(12, 1), batch(13, 1))).error(),
+                "part retry, part new: refused whole");
         assertEquals(ProduceError.OUT_OF_ORDER_SEQUENCE, send(batch(50, 1)).error());
         awaitEveryLogEndsAt(end);
         for (Replica r : replicas.values()) {
-            assertEquals(2L * EntryJournal.RECORD_BYTES, Files.size(r.log().dir().resolve("raft/entries.journal")),
-                    "only the duplicate and the refusal are journaled");
+            assertEquals(3L * EntryJournal.RECORD_BYTES, Files.size(r.log().dir().resolve("raft/entries.journal")),
+                    "only the duplicate and the two refusals are journaled");
         }
         byte[] beforeRestart = bytes(replicas.get(1).log());
 
@@ -312,6 +336,8 @@ class PartitionReplicationTest {
         assertEquals(new ProduceReply(ProduceError.NONE, 9, 9, true, ""), send(batch(7, 1)),
                 "a retry of a batch written before the restart gets its original offsets");
         assertEquals(ProduceError.OUT_OF_ORDER_SEQUENCE, send(batch(60, 1)).error());
+        assertEquals(new ProduceReply(ProduceError.NONE, coalescedAt + 1, coalescedAt + 2, true, ""), send(batch(11, 2)),
+                "a retry of a coalesced entry's part written before the restart gets its original offsets");
 
         for (int i = 0; i < 50; i++, seq++, end++) { // past the snapshot threshold: the restart pairs what follows it
             assertEquals(end, send(batch(seq, 1)).firstOffset());

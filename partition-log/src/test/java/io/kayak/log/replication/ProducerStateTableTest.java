@@ -40,6 +40,22 @@ class ProducerStateTableTest {
     }
 
     @Test
+    void eachBatchOfACoalescedEntryIsADuplicateWithItsOwnOffsetsAndNothingElseInsideIt() {
+        ProducerStateTable t = new ProducerStateTable();
+        t.record(3, (short) 1, 0, 9, 0, 9);
+        assertInstanceOf(ProducerStateTable.Append.class, t.check(3, (short) 1, 10, 29), "batches 10-14, 15-29 coalesced");
+        t.record(3, (short) 1, 10, 29, 50, 69);
+        assertEquals(new ProducerStateTable.Duplicate(50, 54), t.check(3, (short) 1, 10, 14));
+        assertEquals(new ProducerStateTable.Duplicate(55, 69), t.check(3, (short) 1, 15, 29));
+        assertEquals(ProduceError.OUT_OF_ORDER_SEQUENCE, ((ProducerStateTable.Rejected) t.check(3, (short) 1, 25, 34)).error(),
+                "a range reaching past the entry is neither a duplicate nor next");
+        assertInstanceOf(ProducerStateTable.Append.class, t.check(3, (short) 1, 30, 30));
+        t.record(4, (short) 0, 0, 9, 100, 104);
+        assertEquals(ProduceError.OUT_OF_ORDER_SEQUENCE, ((ProducerStateTable.Rejected) t.check(4, (short) 0, 2, 3)).error(),
+                "only a range whose sequences map one to one onto its offsets is split");
+    }
+
+    @Test
     void stateRoundTripsThroughItsEncoding() {
         ProducerStateTable t = new ProducerStateTable();
         t.record(1, (short) 0, 0, 4, 0, 4);
