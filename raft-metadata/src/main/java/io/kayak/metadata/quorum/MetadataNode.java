@@ -64,6 +64,9 @@ public final class MetadataNode implements AutoCloseable {
     /** A voter the leader heard from within this many election timeouts counts as live for {@link QuorumMembership}. */
     private static final int LIVE_CONTACT_ELECTION_TIMEOUTS = 3;
     private final QuorumMembership membership;
+    /** A follower silent this many election timeouts gets a fresh connection from the leader ({@link FollowerChannels}). */
+    private static final int SILENT_FOLLOWER_ELECTION_TIMEOUTS = 5;
+    private final FollowerChannels followerChannels;
 
     private MetadataNode(MetadataConfig config, RaftGroup group, MetadataStateMachine stateMachine, RaftServer server)
             throws IOException {
@@ -78,6 +81,9 @@ public final class MetadataNode implements AutoCloseable {
                 .setRetryPolicy(org.apache.ratis.retry.RetryPolicies.noRetry()).build();
         this.membership = new QuorumMembership(this, server.getDivision(GROUP_ID),
                 LIVE_CONTACT_ELECTION_TIMEOUTS * config.electionTimeoutMaxMs(), System::nanoTime);
+        this.followerChannels = new FollowerChannels(server, GROUP_ID,
+                SILENT_FOLLOWER_ELECTION_TIMEOUTS * config.electionTimeoutMaxMs(), System::nanoTime);
+        followerChannels.start();
     }
 
     public static MetadataNode start(MetadataConfig config) throws IOException {
@@ -304,8 +310,14 @@ public final class MetadataNode implements AutoCloseable {
         return info.getLogInfoProto().hasLastEntry() ? info.getLogInfoProto().getLastEntry().getIndex() : -1;
     }
 
+    /** This node's Ratis server, for tests in this package. */
+    RaftServer raftServer() {
+        return server;
+    }
+
     @Override
     public void close() throws IOException {
+        followerChannels.close();
         snapshotRequests.shutdownNow();
         try {
             client.close();
