@@ -9,9 +9,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The replica layer's metrics on an injected registry: node-wide {@code kayak.replica.*} (bytes in and out,
- * appends, the records entries they went in, fewer under group commit, leader count, under-replicated partitions, hosted partitions) and per partition
- * {@code kayak.partition.<topic>-<n>.*} (high watermark, log end offset, log start offset, size), registered
- * while the node hosts the partition.
+ * appends, the records entries they went in (fewer under group commit), leader count, under-replicated partitions,
+ * hosted partitions) and per partition {@code kayak.partition.<topic>-<n>.*} (high watermark, log end offset, log
+ * start offset, size), registered while the node hosts the partition.
  *
  * <p>Thread-safe. {@link #close()} removes every metric it registered.
  */
