@@ -63,6 +63,8 @@ public final class LeadershipPublisher implements AutoCloseable {
     private volatile ReplicaManager replicas;
     private ScheduledFuture<?> task;
 
+    private enum FirstHandover { NOT_STARTED, UNDER_WAY, FAILED }
+
     /** A leader's view of its followers in one term. */
     private static final class IsrState {
         final long term;
@@ -74,6 +76,8 @@ public final class LeadershipPublisher implements AutoCloseable {
         final Set<Integer> fresh = new HashSet<>();
         long preferredInIsrSinceMs = -1;
         long lastTransferMs = -1;
+        /** This term's hand-over of a new partition to its preferred replica ({@link #withholdForPreferred}). */
+        volatile FirstHandover firstHandover = FirstHandover.NOT_STARTED;
         volatile List<Integer> isr = List.of();
         volatile int assigned;
 
@@ -152,6 +156,9 @@ public final class LeadershipPublisher implements AutoCloseable {
             List<Integer> isr = updateIsr(state, division, now);
             state.isr = isr;
             state.assigned = division.getGroup().getPeers().size();
+            if (withholdForPreferred(manager, image, r, state)) {
+                continue;
+            }
             publishIfChanged(image, r, (int) term, isr);
             maybeRestorePreferred(manager, image, r, state, now);
             maybeQuiesce(image, r, division, (int) term);
@@ -224,6 +231,46 @@ public final class LeadershipPublisher implements AutoCloseable {
                         e != null ? e.toString() : "the transfer was refused or timed out");
             }
         });
+    }
+
+    /**
+     * Kafka leads a new partition from its preferred (first assigned) replica; a Raft group elects whichever replica
+     * times out first. So a leader of a partition that has never had a leader published, which is not its preferred
+     * replica, hands leadership to the preferred one (if its broker is registered and unfenced) and publishes
+     * nothing meanwhile: clients see no leader until the lasting one, never a leader change right after creation.
+     * If the hand-over fails or times out (the maximum election timeout), this leader publishes itself at the next
+     * check. Returns whether publishing waits.
+     */
+    private boolean withholdForPreferred(ReplicaManager manager, MetadataImage image, Replica r, IsrState state) {
+        if (!config.firstLeaderPreferred() || state.firstHandover == FirstHandover.FAILED) {
+            return false;
+        }
+        Optional<PartitionImage> recorded = r.recorded(image);
+        if (recorded.isEmpty() || recorded.get().leaderEpoch() >= 0 || recorded.get().replicas().isEmpty()) {
+            return false;
+        }
+        int preferred = recorded.get().replicas().get(0);
+        if (preferred == nodeId || image.broker(preferred).map(b -> b.fenced()).orElse(true)) {
+            return false;
+        }
+        if (state.firstHandover == FirstHandover.NOT_STARTED) {
+            state.firstHandover = FirstHandover.UNDER_WAY;
+            LOG.info("Node {}: won the first election of {}; handing it to its preferred replica {} before publishing",
+                    nodeId, r.partition, preferred);
+            manager.transferToPreferred(r.partition, config.electionTimeoutMaxMs()).whenComplete((ok, e) -> {
+                if (e != null || !Boolean.TRUE.equals(ok)) {
+                    LOG.info("Node {}: {} stays led here; the hand-over to node {} failed: {}", nodeId, r.partition,
+                            preferred, e != null ? e.toString() : "refused or timed out");
+                    state.firstHandover = FirstHandover.FAILED;
+                    try {
+                        scheduler.execute(this::checkSafely);
+                    } catch (RejectedExecutionException rejected) {
+                        // shutting down
+                    }
+                }
+            });
+        }
+        return true;
     }
 
     /**

@@ -37,11 +37,17 @@ import java.util.Set;
  * @param coalesceAppends      {@code kayak.replication.append.coalesce}: while an entry of a partition is being
  *                             replicated, the produce requests that arrive for it wait and share its next entry
  *                             (group commit; {@link AppendQueue}). Off, every request is an entry of its own
+ * @param firstLeaderPreferred {@code kayak.replication.first.leader.preferred}: a new partition's first leader is
+ *                             its preferred replica, as in Kafka: another replica that wins the partition's first
+ *                             election hands leadership to the preferred one before any leader is published, and
+ *                             publishes itself only if that fails. Off, the first election's winner leads until
+ *                             {@code auto.leader.rebalance.enable} moves it
  */
 public record ReplicationConfig(String host, int port, Path dir, long electionTimeoutMinMs, long electionTimeoutMaxMs,
                                 long snapshotEntries, long replicaLagTimeMaxMs, long isrCheckIntervalMs,
                                 boolean autoLeaderRebalance, long leaderImbalanceCheckIntervalMs, boolean fsync,
-                                long quiesceMs, long peerProbeIntervalMs, boolean coalesceAppends) {
+                                long quiesceMs, long peerProbeIntervalMs, boolean coalesceAppends,
+                                boolean firstLeaderPreferred) {
     public static final String LISTENER = "kayak.replication.listener";
     public static final String DIR = "kayak.replication.dir";
     public static final String ELECTION_TIMEOUT_MIN_MS = "kayak.replication.election.timeout.min.ms";
@@ -55,9 +61,11 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
     public static final String QUIESCE_MS = "kayak.replication.quiesce.ms";
     public static final String PEER_PROBE_INTERVAL_MS = "kayak.replication.peer.probe.interval.ms";
     public static final String APPEND_COALESCE = "kayak.replication.append.coalesce";
+    public static final String FIRST_LEADER_PREFERRED = "kayak.replication.first.leader.preferred";
     public static final Set<String> KEYS = Set.of(LISTENER, DIR, ELECTION_TIMEOUT_MIN_MS, ELECTION_TIMEOUT_MAX_MS,
             SNAPSHOT_ENTRIES, REPLICA_LAG_TIME_MAX_MS, ISR_CHECK_INTERVAL_MS, AUTO_LEADER_REBALANCE_ENABLE,
-            LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, FSYNC, QUIESCE_MS, PEER_PROBE_INTERVAL_MS, APPEND_COALESCE);
+            LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, FSYNC, QUIESCE_MS, PEER_PROBE_INTERVAL_MS, APPEND_COALESCE,
+            FIRST_LEADER_PREFERRED);
 
     public static final int DEFAULT_PORT = 9393;
     public static final long DEFAULT_ELECTION_TIMEOUT_MIN_MS = 3_000;
@@ -113,7 +121,8 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
                 bool(props, FSYNC, true),
                 value(props, QUIESCE_MS, DEFAULT_QUIESCE_MS, 0),
                 value(props, PEER_PROBE_INTERVAL_MS, DEFAULT_PEER_PROBE_INTERVAL_MS, 0),
-                bool(props, APPEND_COALESCE, true));
+                bool(props, APPEND_COALESCE, true),
+                bool(props, FIRST_LEADER_PREFERRED, true));
     }
 
     private static boolean bool(Map<String, String> props, String key, boolean def) {

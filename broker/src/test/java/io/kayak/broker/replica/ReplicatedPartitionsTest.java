@@ -317,6 +317,60 @@ class ReplicatedPartitionsTest {
                 "the returned preferred leader holds every batch once, in order");
     }
 
+    /**
+     * Kafka leads a new partition from its preferred replica; here the first election may pick any replica, which
+     * then hands over before publishing. Every leader ever published for the topic (a listener sees each applied
+     * record) must be the preferred one, so the leaders are spread as the assignment spreads preferred replicas.
+     * Automatic rebalancing stays at its 300 s interval, far beyond the test. With
+     * {@code kayak.replication.first.leader.preferred=false} this fails: most first elections pick another replica.
+     */
+    @Test
+    void aNewPartitionIsLedFirstByItsPreferredReplica() throws Exception {
+        cluster = new ReplicatedCluster(tmp, Map.of());
+        cluster.startAll();
+        await("3 brokers registered and unfenced", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3
+                && i.brokers().values().stream().noneMatch(b -> b.fenced())));
+        Map<Integer, java.util.Set<Integer>> published = new java.util.concurrent.ConcurrentHashMap<>();
+        cluster.servers.get(2).metadata().addListener((before, delta, after) -> after.topic("first").ifPresent(t ->
+                t.partitions().stream().filter(p -> p.leader() >= 0).forEach(p -> published
+                        .computeIfAbsent(p.partition(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(p.leader()))));
+        int partitions = 12;
+        cluster.createTopic("first", partitions, 3, Map.of()); // returns once every partition's leader is published
+
+        Map<Integer, Integer> leads = new java.util.TreeMap<>();
+        for (int p = 0; p < partitions; p++) {
+            int preferred = cluster.partition("first", p).orElseThrow().replicas().get(0);
+            assertEquals(java.util.Set.of(preferred), published.get(p),
+                    "partition " + p + ": the only leader ever published is its preferred replica");
+            leads.merge(preferred, 1, Integer::sum);
+        }
+        assertEquals(Map.of(1, 4, 2, 4, 3, 4), leads, "12 partitions on 3 nodes: each node leads 4 from the start");
+        await("Ratis agrees: the preferred replicas lead", 30, () -> preferredLead("first", partitions));
+        for (int p = 0; p < partitions; p++) {
+            assertEquals(PartitionError.NONE, cluster.appendWithRetries(new TopicPartition("first", p), batch(17, 0), 30).error());
+        }
+    }
+
+    /**
+     * The hand-over is best effort: a new partition whose preferred replica's node is down (crashed just before the
+     * topic was created, still registered and unfenced) is published with the first election's winner once the
+     * hand-over fails, and takes writes.
+     */
+    @Test
+    void aNewPartitionWhosePreferredReplicaIsDownStillGetsALeader() throws Exception {
+        cluster = new ReplicatedCluster(tmp, Map.of("broker.session.timeout.ms", "10000"));
+        cluster.startAll();
+        await("3 brokers registered and unfenced", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3
+                && i.brokers().values().stream().noneMatch(b -> b.fenced())));
+        cluster.crash(1);
+        cluster.servers.get(2).topicAdmin().createTopic("orphan", 1, 3, Map.of(), List.of(List.of(1, 2, 3)));
+        await("a leader published while node 1 is still registered and unfenced", 60, () -> cluster.partition("orphan", 0)
+                .map(p -> p.leader() == 2 || p.leader() == 3).orElse(false));
+        assertTrue(cluster.image().broker(1).map(b -> !b.fenced()).orElse(false),
+                "node 1 was not fenced yet: the leader was published after the hand-over failed, not because it was fenced");
+        assertEquals(PartitionError.NONE, cluster.appendWithRetries(new TopicPartition("orphan", 0), batch(18, 0), 30).error());
+    }
+
     /** Whether each partition's first assigned replica leads it, in the image and in Ratis. */
     private boolean preferredLead(String topic, int partitions) {
         for (int p = 0; p < partitions; p++) {
