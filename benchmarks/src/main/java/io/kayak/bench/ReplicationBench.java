@@ -255,6 +255,41 @@ public final class ReplicationBench {
         throw new IOException("/proc/self/io has no write_bytes line");
     }
 
+    /**
+     * {@code write_bytes} of this process's live threads, summed by thread name with its digits dropped (so the
+     * per-division threads of Ratis add up by kind). Threads that ended meanwhile are missing from both samples.
+     */
+    private static Map<String, Long> writeBytesByThreadName() throws IOException {
+        Map<String, Long> out = new TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "#");
+                    for (String line : Files.readAllLines(task.resolve("io"))) {
+                        if (line.startsWith("write_bytes:")) {
+                            out.merge(name + " [" + task.getFileName() + "]", Long.parseLong(line.substring(12).trim()), Long::sum);
+                        }
+                    }
+                } catch (IOException e) {
+                    // the thread ended
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The growth of {@code write_bytes} per thread kind, as bytes per appended byte per replica, largest first. */
+    private static void printWritesByThread(Map<String, Long> before, Map<String, Long> after, long appendedTimesRf) {
+        Map<String, Long> byKind = new TreeMap<>();
+        after.forEach((thread, bytes) -> {
+            long delta = bytes - before.getOrDefault(thread, 0L);
+            byKind.merge(thread.substring(0, thread.lastIndexOf(" [")), delta, Long::sum);
+        });
+        System.out.printf("write_bytes per appended byte per replica, by thread name:%n");
+        byKind.entrySet().stream().filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(12).forEach(e -> System.out.printf("  %-20s %.3f%n", e.getKey(), e.getValue() / (double) appendedTimesRf));
+    }
+
     /** Bytes written by every whole disk of this machine (/proc/diskstats sectors × 512), file-system journal included. */
     private static long deviceWriteBytes() throws IOException {
         long sectors = 0;
@@ -281,6 +316,7 @@ public final class ReplicationBench {
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
             long written0 = procWriteBytes();
             long device0 = deviceWriteBytes();
+            Map<String, Long> byThread0 = writeBytesByThreadName();
             Load load = new Load(topic);
             long t0 = System.nanoTime();
             load.start(partitions, inflight);
@@ -300,6 +336,9 @@ public final class ReplicationBench {
                     device / (double) (appended * rf), written / (double) (appended * rf));
             if (load.errors.get() > 0) {
                 System.out.printf("(%d appends were refused and retried during the rf=%d run)%n", load.errors.get(), rf);
+            }
+            if (Boolean.getBoolean("kayak.bench.threads")) {
+                printWritesByThread(byThread0, writeBytesByThreadName(), appended * rf);
             }
         }
     }

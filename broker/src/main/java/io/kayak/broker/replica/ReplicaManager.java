@@ -227,6 +227,12 @@ public final class ReplicaManager implements AutoCloseable {
         // Without fsync Ratis counts an entry flushed once it is written (its own fsync runs later, off the path);
         // the state machine's flush then skips the partition log's fsync too.
         RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, !config.fsync());
+        // Ratis by default appends a metadata entry (the new commit index) to the Raft log each time the commit index
+        // advances, so that a restarted replica can apply up to it before hearing from a leader. For a partition group
+        // with one entry out at a time that is a second log entry per round: a second write and flush of the Raft log
+        // on every replica, and a second append RPC when nothing else waits. Raft does not need the commit index on
+        // disk: a restarted replica applies what the leader tells it is committed (docs/ARCHITECTURE.md §5.1).
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         return p;
     }
 

@@ -113,9 +113,13 @@ public final class ReplicatedPartitionService implements PartitionService {
             return quiesced() ? quiescedHighWatermark : replica.stateMachine().highWatermark();
         }
 
-        /** A new leader that has not applied everything committed yet; a quiesced one has. */
-        boolean stillApplying() {
-            return !quiesced() && ReplicatedPartitionService.stillApplying(division);
+        /**
+         * A new leader whose high watermark may still lie below what the previous leader exposed: it has not committed
+         * an entry of its own term yet (until then it may not know that its tail is committed; after a restart it
+         * knows no commit index at all, see docs/ARCHITECTURE.md §5.1), or has not applied everything committed.
+         */
+        boolean settling() {
+            return !quiesced() && (!division.getInfo().isLeaderReady() || ReplicatedPartitionService.stillApplying(division));
         }
     }
 
@@ -468,8 +472,8 @@ public final class ReplicatedPartitionService implements PartitionService {
         try {
             long hw = l.highWatermark();
             long start = log.logStartOffset();
-            if (offset > hw && l.stillApplying()) {
-                // A new leader may not have applied everything committed yet: not out of range, just not here yet.
+            if (offset > hw && l.settling()) {
+                // A new leader may not know or have applied everything committed yet: not out of range, not here yet.
                 return new ReadResult(PartitionError.NONE, hw, start, RecordsSlice.EMPTY, -1);
             }
             LogSlice s = log.read(offset, maxBytes, hw);
@@ -510,6 +514,11 @@ public final class ReplicatedPartitionService implements PartitionService {
         if (l.error != PartitionError.NONE) {
             return OffsetResult.failed(l.error, l.hint);
         }
+        if (l.settling()) {
+            // Its high watermark may lie below one a client saw through the previous leader (Kafka answers
+            // OFFSET_NOT_AVAILABLE until a new leader's high watermark reaches its epoch's start): retriable.
+            return OffsetResult.failed(PartitionError.LEADER_NOT_AVAILABLE, -1);
+        }
         PartitionLog log = l.replica.log;
         int term = (int) l.term;
         try {
@@ -548,7 +557,7 @@ public final class ReplicatedPartitionService implements PartitionService {
         if (l.error != PartitionError.NONE) {
             return EpochEndOffset.failed(l.error, l.hint);
         }
-        if (!l.quiesced() && (!l.division.getInfo().isLeaderReady() || l.stillApplying())) {
+        if (l.settling()) {
             return EpochEndOffset.failed(PartitionError.LEADER_NOT_AVAILABLE, -1);
         }
         long term = l.term;

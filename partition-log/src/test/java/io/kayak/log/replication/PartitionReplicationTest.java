@@ -100,6 +100,8 @@ class PartitionReplicationTest {
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, 40);
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(props, false);
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(props, false); // as a node runs its partition groups: a
+        // restarted replica knows no commit index until a leader tells it
         tuning.accept(props);
         RaftServer server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf("r" + id))
                 .setGroup(RaftGroup.valueOf(groupId, peers)).setStateMachine(new PartitionStateMachine(log))
