@@ -153,11 +153,14 @@ class QuiescenceTest {
             return p.leader() >= 0 && p.leader() != dead && !p.isr().contains(dead);
         });
         PartitionImage moved = image(0);
+        // The image above is one node's; the read below goes to the new leader, which must have applied the move too.
+        await("every live node's image has node " + moved.leader() + " leading partition 0", 30, () -> cluster.everyImage(i ->
+                i.topic(TOPIC).map(t -> t.partitions().get(0).leader() == moved.leader()).orElse(false)));
         assertTrue(moved.quiesced(), "moving the leadership of a quiesced partition does not wake it");
         assertEquals(asleep.quiescedHighWatermark(), moved.quiescedHighWatermark());
         TopicPartition tp0 = new TopicPartition(TOPIC, 0);
         ReadResult read = cluster.servers.get(moved.leader()).partitionService().read(tp0, 0, 1 << 20, moved.leaderEpoch());
-        assertEquals(PartitionError.NONE, read.error());
+        assertEquals(PartitionError.NONE, read.error(), "read from node " + moved.leader() + ": " + read);
         assertEquals(2, countBatches(read), "the new recorded leader serves what was written");
 
         // A write wakes it on the two live replicas and continues right after the quiesced end.
