@@ -279,10 +279,7 @@ class ReplicatedPartitionsTest {
 
     @Test
     void leadershipReturnsToThePreferredReplicaOnceItIsBackAndCaughtUp() throws Exception {
-        cluster = new ReplicatedCluster(tmp, Map.of("leader.imbalance.check.interval.seconds", "1"));
-        cluster.startAll();
-        await("3 brokers registered and unfenced", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3
-                && i.brokers().values().stream().noneMatch(b -> b.fenced())));
+        startUnfenced(Map.of("leader.imbalance.check.interval.seconds", "1"));
         cluster.servers.get(1).topicAdmin().createTopic("pref", 3, 3, Map.of(),
                 List.of(List.of(1, 2, 3), List.of(2, 3, 1), List.of(3, 1, 2)));
         await("the topic hosted", 60, () -> cluster.ready("pref", 3));
@@ -326,10 +323,7 @@ class ReplicatedPartitionsTest {
      */
     @Test
     void aNewPartitionIsLedFirstByItsPreferredReplica() throws Exception {
-        cluster = new ReplicatedCluster(tmp, Map.of());
-        cluster.startAll();
-        await("3 brokers registered and unfenced", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3
-                && i.brokers().values().stream().noneMatch(b -> b.fenced())));
+        startUnfenced(Map.of());
         Map<Integer, java.util.Set<Integer>> published = new java.util.concurrent.ConcurrentHashMap<>();
         cluster.servers.get(2).metadata().addListener((before, delta, after) -> after.topic("first").ifPresent(t ->
                 t.partitions().stream().filter(p -> p.leader() >= 0).forEach(p -> published
@@ -358,10 +352,7 @@ class ReplicatedPartitionsTest {
      */
     @Test
     void aNewPartitionWhosePreferredReplicaIsDownStillGetsALeader() throws Exception {
-        cluster = new ReplicatedCluster(tmp, Map.of("broker.session.timeout.ms", "10000"));
-        cluster.startAll();
-        await("3 brokers registered and unfenced", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3
-                && i.brokers().values().stream().noneMatch(b -> b.fenced())));
+        startUnfenced(Map.of("broker.session.timeout.ms", "10000"));
         cluster.crash(1);
         cluster.servers.get(2).topicAdmin().createTopic("orphan", 1, 3, Map.of(), List.of(List.of(1, 2, 3)));
         await("a leader published while node 1 is still registered and unfenced", 60, () -> cluster.partition("orphan", 0)
@@ -432,6 +423,17 @@ class ReplicatedPartitionsTest {
                 "a restarted leader answers no acknowledged position as out of range and no stale latest offset");
         assertTrue(readable.get(), "the last acknowledged batch became readable from the new leader");
         System.out.println("reads answered empty while the new leader settled: " + emptyWhileSettling.get());
+    }
+
+    /**
+     * Starts the test's cluster (assigned first, so tear-down closes whatever started) and waits until every node is
+     * registered and unfenced, so topic creation may place replicas anywhere.
+     */
+    private void startUnfenced(Map<String, String> extra) throws Exception {
+        cluster = new ReplicatedCluster(tmp, extra);
+        cluster.startAll();
+        await("3 brokers registered and unfenced", 60, () -> cluster.everyImage(i -> i.brokers().size() == 3
+                && i.brokers().values().stream().noneMatch(b -> b.fenced())));
     }
 
     /** Whether each partition's first assigned replica leads it, in the image and in Ratis. */
