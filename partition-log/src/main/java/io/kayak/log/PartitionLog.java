@@ -59,6 +59,8 @@ public final class PartitionLog implements AutoCloseable {
     private final Consumer<Segment> retire;
     private final BatchValidator validator = new BatchValidator();
     private final IndexEntry entry = new IndexEntry();
+    /** The header fields a stamped append sets (base offset, length, partition leader epoch); guarded by this. */
+    private final ByteBuffer stampedHead = ByteBuffer.allocate(Segment.STAMPED_HEAD_BYTES);
     private final EpochSearch epochs;
     private final TreeMap<Long, Segment> segments;
     private final RecoveryReport recoveryReport;
@@ -121,6 +123,25 @@ public final class PartitionLog implements AutoCloseable {
      * @throws BatchTooLargeException if the batch exceeds {@code message.max.bytes}; nothing is written
      */
     public synchronized AppendInfo append(ByteBuffer batch) {
+        return appendLocked(batch, null);
+    }
+
+    /**
+     * Appends one record batch as {@link #append(ByteBuffer)} does, with its partition leader epoch set to
+     * {@code partitionLeaderEpoch}, but without writing to the buffer, which may be read-only: the log writes
+     * the header fields it sets from a copy of its own and the rest of the batch straight from the buffer. A
+     * replicated batch is so copied once, into the segment.
+     *
+     * @throws InvalidBatchException  if the bytes are not one intact v2 batch; nothing is written
+     * @throws BatchTooLargeException if the batch exceeds {@code message.max.bytes}; nothing is written
+     */
+    public synchronized AppendInfo append(ByteBuffer batch, int partitionLeaderEpoch) {
+        stampedHead.putInt(RecordBatchHeader.PARTITION_LEADER_EPOCH_OFFSET, partitionLeaderEpoch);
+        return appendLocked(batch, stampedHead);
+    }
+
+    /** With {@code head} null the base offset is set in the batch itself, else in {@code head}, written in its place. */
+    private AppendInfo appendLocked(ByteBuffer batch, ByteBuffer head) {
         checkUsable();
         int start = batch.position();
         int size = batch.remaining();
@@ -131,8 +152,15 @@ public final class PartitionLog implements AutoCloseable {
         long now = clock.millis();
         try {
             maybeRoll(size, now);
-            RecordBatchHeader.setBaseOffset(batch, start, base);
-            int position = active.append(batch, start, size, base + lastOffsetDelta + 1, maxTimestamp, now);
+            int position;
+            if (head == null) {
+                RecordBatchHeader.setBaseOffset(batch, start, base);
+                position = active.append(batch, start, size, base + lastOffsetDelta + 1, maxTimestamp, now);
+            } else {
+                RecordBatchHeader.setBaseOffset(head, 0, base);
+                head.putInt(RecordBatchHeader.LENGTH_OFFSET, batch.getInt(start + RecordBatchHeader.LENGTH_OFFSET));
+                position = active.append(head, batch, start, size, base + lastOffsetDelta + 1, maxTimestamp, now);
+            }
             index.putBatch(base, active.baseOffset(), position, size, lastOffsetDelta, maxTimestamp);
             if (maxTimestamp > maxTimestampSoFar) {
                 index.putTimestamp(maxTimestamp, base);

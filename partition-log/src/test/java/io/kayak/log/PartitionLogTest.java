@@ -99,6 +99,31 @@ class PartitionLogTest {
         assertDenseValues(readAll(log, 0), 0);
     }
 
+    @ParameterizedTest
+    @EnumSource(SegmentWriteMode.class)
+    void stampedAppendWritesOffsetAndEpochWithoutTouchingAReadOnlySource(SegmentWriteMode mode) throws IOException {
+        PartitionLog log = context(mode).open();
+        appendAll(log, 2);
+        ByteBuffer batch = Batches.of(4, VALUE, 2, TS + 2);
+        ByteBuffer sent = batch.duplicate();
+        ByteBuffer readOnly = batch.asReadOnlyBuffer();
+
+        AppendInfo info = log.append(readOnly, 7);
+
+        assertEquals(2, info.firstOffset());
+        assertEquals(5, info.lastOffset());
+        assertEquals(sent, batch, "the source is left as it was");
+        assertEquals(0, readOnly.position());
+        List<MutableRecordBatch> parsed = Batches.parse(log.read(2, 1 << 20, Long.MAX_VALUE).copyBytes());
+        assertEquals(1, parsed.size());
+        MutableRecordBatch stored = parsed.get(0);
+        assertEquals(2, stored.baseOffset());
+        assertEquals(7, stored.partitionLeaderEpoch());
+        assertEquals(sent.remaining(), stored.sizeInBytes());
+        stored.ensureValid(); // the CRC, which covers everything after the stamped fields, still holds
+        assertDenseValues(readAll(log, 0), 0);
+    }
+
     @Test
     void compressedBatchesAreStoredAsSent() throws IOException {
         PartitionLog log = context(SegmentWriteMode.CHANNEL).open();

@@ -380,9 +380,7 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
         }
         Checks.state(data.size() == h.bytes(), "Raft entry %s carries %s bytes of batches; its header says %s", index,
                 data.size(), h.bytes());
-        ByteBuffer batches = ByteBuffer.allocate(data.size());
-        data.copyTo(batches);
-        batches.flip();
+        ByteBuffer batches = data.asReadOnlyByteBuffer().slice(); // no copy: the log stamps the epoch as it writes
         try {
             if (h.batches() > 1) {
                 // validate all before appending any, so a multi-batch entry is appended whole or not at all
@@ -394,8 +392,7 @@ public final class PartitionStateMachine extends BaseStateMachine implements Sta
             long last = -1;
             for (int pos = 0; pos < batches.limit(); ) {
                 int size = RecordBatchHeader.declaredSize(batches, pos);
-                batches.putInt(pos + RecordBatchHeader.PARTITION_LEADER_EPOCH_OFFSET, (int) term);
-                AppendInfo info = log.append(batches.duplicate().position(pos).limit(pos + size).slice());
+                AppendInfo info = log.append(batches.duplicate().position(pos).limit(pos + size).slice(), (int) term);
                 first = first < 0 ? info.firstOffset() : first;
                 last = info.lastOffset();
                 pos += size;

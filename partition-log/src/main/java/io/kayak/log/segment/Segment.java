@@ -1,5 +1,7 @@
 package io.kayak.log.segment;
 
+import io.kayak.log.batch.RecordBatchHeader;
+
 import io.kayak.log.SegmentWriteMode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,6 +27,8 @@ import java.util.Locale;
 public final class Segment implements AutoCloseable {
     public static final String SUFFIX = ".log";
     private static final int NAME_DIGITS = 20;
+    /** A stamped append's head: the batch header up to and including partitionLeaderEpoch, which the CRC does not cover. */
+    public static final int STAMPED_HEAD_BYTES = RecordBatchHeader.PARTITION_LEADER_EPOCH_OFFSET + 4;
 
     private final long baseOffset;
     private final Path file;
@@ -98,6 +102,10 @@ public final class Segment implements AutoCloseable {
             throws IOException {
         int position = size;
         writer.write(src, srcPos, length, position);
+        return appended(position, length, batchNextOffset, batchMaxTimestamp, nowMs);
+    }
+
+    private int appended(int position, int length, long batchNextOffset, long batchMaxTimestamp, long nowMs) {
         size += length;
         nextOffset = batchNextOffset;
         maxTimestamp = Math.max(maxTimestamp, batchMaxTimestamp);
@@ -106,6 +114,19 @@ public final class Segment implements AutoCloseable {
         }
         dirty = true;
         return position;
+    }
+
+    /**
+     * Appends the batch at {@code src[srcPos, srcPos + length)} with its first {@link #STAMPED_HEAD_BYTES} bytes
+     * taken from {@code head} instead (from index 0; neither buffer is written to); returns the file position it
+     * was written at.
+     */
+    public int append(ByteBuffer head, ByteBuffer src, int srcPos, int length, long batchNextOffset,
+                      long batchMaxTimestamp, long nowMs) throws IOException {
+        int position = size;
+        writer.write(head, 0, STAMPED_HEAD_BYTES, position);
+        writer.write(src, srcPos + STAMPED_HEAD_BYTES, length - STAMPED_HEAD_BYTES, position + STAMPED_HEAD_BYTES);
+        return appended(position, length, batchNextOffset, batchMaxTimestamp, nowMs);
     }
 
     /** Makes the segment's bytes durable; a no-op when nothing was written since the last force. */
