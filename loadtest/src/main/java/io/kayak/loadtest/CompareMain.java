@@ -188,6 +188,35 @@ public final class CompareMain {
         }
     }
 
+    /**
+     * Creates {@code topic}, runs the workload on it and deletes it again, so that each workload runs beside no
+     * partition but its own, as after the warm-up. A Kayak partition that took writes keeps its Raft group running
+     * (heartbeats, timers, threads) until it quiesces, a minute later by default
+     * ({@code kayak.replication.quiesce.ms}): left in place, the hundred partitions of the throughput workload ran
+     * beside the fixed-rate workloads that followed and took their CPU (docs/BENCHMARKS.md, session 11). A failed
+     * deletion fails the workload.
+     */
+    static List<Figure> onFreshTopic(Workloads w, String topic, int partitions, Step step) throws Exception {
+        List<Figure> figures;
+        try {
+            figures = createThen(w, topic, partitions, step);
+        } catch (Exception e) {
+            try {
+                w.deleteTopic(topic);
+            } catch (Exception d) {
+                e.addSuppressed(d);
+            }
+            throw e;
+        }
+        w.deleteTopic(topic);
+        return figures;
+    }
+
+    private static List<Figure> createThen(Workloads w, String topic, int partitions, Step step) throws Exception {
+        w.createTopic(topic, partitions);
+        return step.run();
+    }
+
     /** The figure recorded for a workload whose run failed. */
     static final String FAILED = "run failed (see stderr)";
 
@@ -199,42 +228,32 @@ public final class CompareMain {
             attempt(WARM_UP, out, () -> warmUp(cluster, w, s));
         }
         if (chosen.contains("produce") || chosen.contains("catchup")) {
-            attempt("produce acks=all, 3 partitions", out, () -> {
-                w.createTopic("tput-3", 3);
-                return w.maxThroughput("produce acks=all, 3 partitions", "tput-3", "all", n);
-            });
+            Step tput3 = () -> w.maxThroughput("produce acks=all, 3 partitions", "tput-3", "all", n);
+            attempt("produce acks=all, 3 partitions", out, () -> chosen.contains("catchup")
+                    ? createThen(w, "tput-3", 3, tput3) // the catch-up reads it last
+                    : onFreshTopic(w, "tput-3", 3, tput3));
         }
         String many = s.manyPartitions() + " partitions";
         if (chosen.contains("produce")) {
-            attempt("produce acks=all, " + many, out, () -> {
-                w.createTopic("tput-many", s.manyPartitions());
-                return w.maxThroughput("produce acks=all, " + many, "tput-many", "all", n);
-            });
+            attempt("produce acks=all, " + many, out, () -> onFreshTopic(w, "tput-many", s.manyPartitions(),
+                    () -> w.maxThroughput("produce acks=all, " + many, "tput-many", "all", n)));
         }
         if (chosen.contains("produce-acks1")) {
-            attempt("produce acks=1, 3 partitions", out, () -> {
-                w.createTopic("tput1-3", 3);
-                return w.maxThroughput("produce acks=1, 3 partitions", "tput1-3", "1", n);
-            });
-            attempt("produce acks=1, " + many, out, () -> {
-                w.createTopic("tput1-many", s.manyPartitions());
-                return w.maxThroughput("produce acks=1, " + many, "tput1-many", "1", n);
-            });
+            attempt("produce acks=1, 3 partitions", out, () -> onFreshTopic(w, "tput1-3", 3,
+                    () -> w.maxThroughput("produce acks=1, 3 partitions", "tput1-3", "1", n)));
+            attempt("produce acks=1, " + many, out, () -> onFreshTopic(w, "tput1-many", s.manyPartitions(),
+                    () -> w.maxThroughput("produce acks=1, " + many, "tput1-many", "1", n)));
         }
         if (chosen.contains("latency")) {
             for (int rate : s.rates()) {
                 String name = "produce at " + rate + "/s, acks=all, 3 partitions";
-                attempt(name, out, () -> {
-                    w.createTopic("rate-" + rate, 3);
-                    return w.fixedRate(name, "rate-" + rate, rate, s.rateSeconds());
-                });
+                attempt(name, out, () -> onFreshTopic(w, "rate-" + rate, 3,
+                        () -> w.fixedRate(name, "rate-" + rate, rate, s.rateSeconds())));
             }
         }
         if (chosen.contains("e2e")) {
-            attempt("end-to-end, one record in flight", out, () -> {
-                w.createTopic("e2e", 1);
-                return w.endToEnd("end-to-end, one record in flight", "e2e", s.roundTrips());
-            });
+            attempt("end-to-end, one record in flight", out, () -> onFreshTopic(w, "e2e", 1,
+                    () -> w.endToEnd("end-to-end, one record in flight", "e2e", s.roundTrips())));
         }
         if (chosen.contains("catchup")) {
             String name = "consumer catch-up over the acks=all 3-partition data";
