@@ -1,8 +1,7 @@
 package io.kayak.log.segment;
 
-import io.kayak.log.batch.RecordBatchHeader;
-
 import io.kayak.log.SegmentWriteMode;
+import io.kayak.log.batch.RecordBatchHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
