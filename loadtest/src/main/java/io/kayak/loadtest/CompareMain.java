@@ -286,10 +286,11 @@ public final class CompareMain {
             String topic = "warm-up-" + round;
             round++;
             ProcessStats before = ProcessStats.of(cluster.pids());
-            w.createTopic(topic, 3);
-            last = steadyRecordsPerSecond(w.maxThroughput(WARM_UP, topic, "all", s.warmUpRecords()));
-            w.catchUp(WARM_UP, topic, 3, s.warmUpRecords() + 3);
-            w.deleteTopic(topic);
+            last = steadyRecordsPerSecond(onFreshTopic(w, topic, 3, () -> {
+                List<Figure> produced = w.maxThroughput(WARM_UP, topic, "all", s.warmUpRecords());
+                w.catchUp(WARM_UP, topic, 3, s.warmUpRecords() + 3);
+                return produced;
+            }));
             share = ProcessStats.of(cluster.pids()).minus(before).jitShare();
             if (round == 1) {
                 first = last;
