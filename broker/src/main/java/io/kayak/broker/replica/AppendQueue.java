@@ -9,6 +9,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
@@ -28,8 +32,17 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  * its own verdict. Bounded: an entry holds at most {@code maxEntryBytes}; the requests waiting are those the
  * clients have in flight.
  *
- * <p>Thread model: any thread offers; the monitor guards the waiting requests and whether an entry is out; entries
- * are sent outside it, one at a time, by the thread that offered to an idle queue or that completed the last entry.
+ * <p><b>Linger.</b> A client keeps a bounded number of requests in flight per connection (Kafka's producer five),
+ * so under load the requests of a partition split into the entry that is out and those that wait for it, and
+ * entries alternate between the two halves: on average half the window per entry. When an entry is answered while
+ * at least {@link #LINGER_WINDOW_MIN} requests were outstanding (the entry's and the waiting ones), the queue waits
+ * up to {@code lingerNs} for the clients to replace the answered requests before it sends the next entry, so that
+ * the next entry carries the whole window; it sends as soon as as many wait as were outstanding. A partition with
+ * fewer requests outstanding (every fixed-rate load below saturation) never lingers.
+ *
+ * <p>Thread model: any thread offers; the monitor guards the waiting requests, whether an entry is out and the
+ * linger; entries are sent outside it, one at a time, by the thread that offered to an idle queue, that completed
+ * the last entry, that offered the request ending a linger, or the linger's timer.
  */
 final class AppendQueue {
     /** What replicating an entry came to: the state machine's reply, or a failure before one. */
@@ -102,18 +115,39 @@ final class AppendQueue {
         }
     }
 
+    /** The fewest requests outstanding (in the answered entry and waiting) for which the queue lingers. */
+    static final int LINGER_WINDOW_MIN = 3;
+
     private final int maxEntryBytes;
     private final boolean coalesce;
+    private final long lingerNs;
+    private final ScheduledExecutorService timer;
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
     private boolean sending;
+    /** While lingering: how many requests must wait for the next entry to go at once; 0 when not lingering. */
+    private int lingerFor;
+    private ScheduledFuture<?> lingerEnd;
 
     /**
      * @param maxEntryBytes the most record bytes one entry carries
      * @param coalesce      false: every request is sent at once in an entry of its own, as they arrive
      */
     AppendQueue(int maxEntryBytes, boolean coalesce) {
+        this(maxEntryBytes, coalesce, 0, null);
+    }
+
+    /**
+     * @param lingerNs how long an answered entry's successor may wait for the clients' next requests (0: never)
+     * @param timer    ends lingers that no request ends; sends the entry on its thread (null when lingerNs is 0)
+     */
+    AppendQueue(int maxEntryBytes, boolean coalesce, long lingerNs, ScheduledExecutorService timer) {
+        if (lingerNs < 0 || (lingerNs > 0 && timer == null)) {
+            throw new IllegalArgumentException("a linger of " + lingerNs + " ns needs a timer");
+        }
         this.maxEntryBytes = maxEntryBytes;
         this.coalesce = coalesce;
+        this.lingerNs = lingerNs;
+        this.timer = timer;
     }
 
     /** Queues a request; its future completes once the entry that carried it is answered. */
@@ -126,14 +160,53 @@ final class AppendQueue {
         List<Request> group;
         synchronized (this) {
             waiting.addLast(request);
-            if (sending) {
+            if (sending && (lingerFor == 0 || waiting.size() < lingerFor)) {
                 return request.part;
             }
             sending = true;
-            group = nextGroup();
+            group = endLinger();
         }
         drain(group);
         return request.part;
+    }
+
+    /** The timer's end of a linger that no request ended. */
+    private void lingerOver() {
+        List<Request> group;
+        synchronized (this) {
+            if (lingerFor == 0) {
+                return; // a request ended it first
+            }
+            group = endLinger();
+        }
+        drain(group);
+    }
+
+    /** Ends a linger if one runs; the next group. Call holding the monitor. */
+    private List<Request> endLinger() {
+        if (lingerFor > 0) {
+            lingerFor = 0;
+            lingerEnd.cancel(false);
+            lingerEnd = null;
+        }
+        return nextGroup();
+    }
+
+    /**
+     * Whether to wait for the clients' next requests rather than send the ones waiting now, and if so starts the
+     * linger. Call holding the monitor, with an entry just answered and {@code outstanding} requests in its window.
+     */
+    private boolean linger(int outstanding) {
+        if (lingerNs == 0 || outstanding < LINGER_WINDOW_MIN || waiting.size() >= outstanding) {
+            return false;
+        }
+        try {
+            lingerEnd = timer.schedule(this::lingerOver, lingerNs, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return false; // the node is closing: send what waits
+        }
+        lingerFor = outstanding;
+        return true;
     }
 
     /** Sends groups until one is still out (its completion carries on) or nothing waits. */
@@ -184,13 +257,17 @@ final class AppendQueue {
                 return nextGroup();
             }
         }
+        int outstanding;
+        synchronized (this) {
+            outstanding = group.size() + waiting.size();
+        }
         long delta = 0;
         for (Request r : group) {
             r.part.complete(new Part(answer, delta));
             delta += r.offsets;
         }
         synchronized (this) {
-            return nextGroup();
+            return linger(outstanding) ? null : nextGroup();
         }
     }
 

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -95,6 +96,8 @@ public final class ReplicaManager implements AutoCloseable {
     private final Map<RaftGroupId, Replica> byGroup = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Replica> byPartition = new ConcurrentHashMap<>();
     private final ExecutorService reconciler;
+    /** Ends the appends' lingers ({@link AppendQueue}) and sends the entries they held. */
+    private final ScheduledExecutorService appendTimer;
     private volatile LeadershipTransfers transfers;
     private final AtomicBoolean reconcileQueued = new AtomicBoolean();
     private final ClientId clientId = ClientId.randomId();
@@ -126,6 +129,11 @@ public final class ReplicaManager implements AutoCloseable {
         this.observer = observer;
         this.reconciler = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "kayak-replica-manager-" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
+        this.appendTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kayak-append-linger-" + nodeId);
             t.setDaemon(true);
             return t;
         });
@@ -321,7 +329,8 @@ public final class ReplicaManager implements AutoCloseable {
             }
         };
         Replica r = new Replica(nodeId, a.partition, a.topicId, dir, log, events,
-                new AppendQueue(logConfig.messageMaxBytes(), config.coalesceAppends()));
+                new AppendQueue(logConfig.messageMaxBytes(), config.coalesceAppends(),
+                        TimeUnit.MICROSECONDS.toNanos(config.appendLingerUs()), appendTimer));
         r.topicConfigs = a.configs;
         byGroup.put(r.groupId, r);
         byPartition.put(r.partition, r);
@@ -752,8 +761,10 @@ public final class ReplicaManager implements AutoCloseable {
             transfers.close();
         }
         reconciler.shutdownNow();
+        appendTimer.shutdownNow();
         try {
             reconciler.awaitTermination(30, TimeUnit.SECONDS);
+            appendTimer.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -37,6 +37,10 @@ import java.util.Set;
  * @param coalesceAppends      {@code kayak.replication.append.coalesce}: while an entry of a partition is being
  *                             replicated, the produce requests that arrive for it wait and share its next entry
  *                             (group commit; {@link AppendQueue}). Off, every request is an entry of its own
+ * @param appendLingerUs       {@code kayak.replication.append.linger.us}: with group commit, how long a partition
+ *                             whose clients keep several requests outstanding waits, once an entry is answered, for
+ *                             the requests that replace the answered ones, so that its next entry carries them too
+ *                             ({@link AppendQueue}; 0: never wait)
  * @param firstLeaderPreferred {@code kayak.replication.first.leader.preferred}: a new partition's first leader is
  *                             its preferred replica, as in Kafka: another replica that wins the partition's first
  *                             election hands leadership to the preferred one before any leader is published, and
@@ -47,7 +51,7 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
                                 long snapshotEntries, long replicaLagTimeMaxMs, long isrCheckIntervalMs,
                                 boolean autoLeaderRebalance, long leaderImbalanceCheckIntervalMs, boolean fsync,
                                 long quiesceMs, long peerProbeIntervalMs, boolean coalesceAppends,
-                                boolean firstLeaderPreferred) {
+                                long appendLingerUs, boolean firstLeaderPreferred) {
     public static final String LISTENER = "kayak.replication.listener";
     public static final String DIR = "kayak.replication.dir";
     public static final String ELECTION_TIMEOUT_MIN_MS = "kayak.replication.election.timeout.min.ms";
@@ -61,11 +65,12 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
     public static final String QUIESCE_MS = "kayak.replication.quiesce.ms";
     public static final String PEER_PROBE_INTERVAL_MS = "kayak.replication.peer.probe.interval.ms";
     public static final String APPEND_COALESCE = "kayak.replication.append.coalesce";
+    public static final String APPEND_LINGER_US = "kayak.replication.append.linger.us";
     public static final String FIRST_LEADER_PREFERRED = "kayak.replication.first.leader.preferred";
     public static final Set<String> KEYS = Set.of(LISTENER, DIR, ELECTION_TIMEOUT_MIN_MS, ELECTION_TIMEOUT_MAX_MS,
             SNAPSHOT_ENTRIES, REPLICA_LAG_TIME_MAX_MS, ISR_CHECK_INTERVAL_MS, AUTO_LEADER_REBALANCE_ENABLE,
             LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, FSYNC, QUIESCE_MS, PEER_PROBE_INTERVAL_MS, APPEND_COALESCE,
-            FIRST_LEADER_PREFERRED);
+            APPEND_LINGER_US, FIRST_LEADER_PREFERRED);
 
     public static final int DEFAULT_PORT = 9393;
     public static final long DEFAULT_ELECTION_TIMEOUT_MIN_MS = 3_000;
@@ -76,6 +81,9 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
     public static final long DEFAULT_LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = 300;
     public static final long DEFAULT_QUIESCE_MS = 60_000;
     public static final long DEFAULT_PEER_PROBE_INTERVAL_MS = 100;
+    public static final long DEFAULT_APPEND_LINGER_US = 3_000;
+    /** A linger longer than this would hold entries longer than a round takes; refused as a likely unit mistake. */
+    public static final long APPEND_LINGER_US_MAX = 100_000;
     /** The subdirectory of the first log dir that holds the partition Raft logs unless {@link #DIR} says otherwise. */
     public static final String DEFAULT_SUBDIR = ".kayak-replication";
 
@@ -122,6 +130,7 @@ public record ReplicationConfig(String host, int port, Path dir, long electionTi
                 value(props, QUIESCE_MS, DEFAULT_QUIESCE_MS, 0),
                 value(props, PEER_PROBE_INTERVAL_MS, DEFAULT_PEER_PROBE_INTERVAL_MS, 0),
                 bool(props, APPEND_COALESCE, true),
+                KayakConfig.longValue(props, APPEND_LINGER_US, DEFAULT_APPEND_LINGER_US, 0, APPEND_LINGER_US_MAX),
                 bool(props, FIRST_LEADER_PREFERRED, true));
     }
 

@@ -13,16 +13,46 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The queue alone, with a sender that records entries and answers them when the test says. */
 class AppendQueueTest {
     private final List<ByteString> entries = new ArrayList<>();
     private final List<CompletableFuture<AppendQueue.Answer>> answers = new ArrayList<>();
+    private final ManualTimer timer = new ManualTimer();
+
+    /** A timer whose tasks run only when the test fires them; their futures are real, so cancels show. */
+    private static final class ManualTimer extends ScheduledThreadPoolExecutor {
+        final List<Runnable> tasks = new ArrayList<>();
+        final List<ScheduledFuture<?>> futures = new ArrayList<>();
+        final List<Long> delaysNs = new ArrayList<>();
+
+        ManualTimer() {
+            super(1);
+        }
+
+        @Override
+        public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+            tasks.add(task);
+            delaysNs.add(unit.toNanos(delay));
+            ScheduledFuture<?> f = super.schedule(() -> { }, 1, TimeUnit.HOURS);
+            futures.add(f);
+            return f;
+        }
+    }
+
+    @AfterEach
+    void stopTimer() {
+        timer.shutdownNow();
+    }
 
     private AppendQueue.Request request(ByteBuffer records) {
         return new AppendQueue.Request(PartitionEntry.records(records), entry -> {
@@ -124,5 +154,76 @@ class AppendQueueTest {
         q.offer(request(idempotent(7, 0, 1)));
         q.offer(request(idempotent(7, 1, 1)));
         assertEquals(2, entries.size());
+    }
+
+    /** Five requests outstanding, one answered: the queue waits for the producer's fifth before sending four. */
+    @Test
+    void anAnsweredEntryWaitsForTheClientsToRefillTheWindowThenSendsItWhole() {
+        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer);
+        int size = idempotent(7, 0, 1).remaining();
+        var first = q.offer(request(idempotent(7, 0, 1)));
+        List<CompletableFuture<AppendQueue.Part>> waiting = new ArrayList<>();
+        for (int seq = 1; seq <= 4; seq++) {
+            waiting.add(q.offer(request(idempotent(7, seq, 1))));
+        }
+        answers.get(0).complete(appended(0, 0));
+        assertTrue(first.isDone(), "the answered request learns its answer before any linger");
+        assertEquals(1, entries.size(), "four wait where five were outstanding: the queue lingers");
+        assertEquals(List.of(TimeUnit.MILLISECONDS.toNanos(3)), timer.delaysNs);
+
+        waiting.add(q.offer(request(idempotent(7, 5, 1))));
+        assertEquals(2, entries.size(), "the request that refills the window ends the linger");
+        assertEquals(1 + 5 * size, entries.get(1).size(), "one entry carries the whole window");
+        assertTrue(timer.futures.get(0).isCancelled());
+        timer.tasks.get(0).run();
+        assertEquals(2, entries.size(), "a timer that fires after the linger ended sends nothing");
+
+        answers.get(1).complete(appended(1, 5));
+        for (int i = 0; i < waiting.size(); i++) {
+            assertEquals(i, waiting.get(i).join().offsetDelta());
+        }
+    }
+
+    @Test
+    void theTimerSendsWhatWaitsWhenTheClientsDoNotRefillTheWindow() {
+        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer);
+        int size = idempotent(7, 0, 1).remaining();
+        q.offer(request(idempotent(7, 0, 1)));
+        q.offer(request(idempotent(7, 1, 1)));
+        var last = q.offer(request(idempotent(7, 2, 1)));
+        answers.get(0).complete(appended(0, 0));
+        assertEquals(1, entries.size(), "two wait where three were outstanding: the queue lingers");
+
+        timer.tasks.get(0).run();
+        assertEquals(2, entries.size());
+        assertEquals(1 + 2 * size, entries.get(1).size());
+        answers.get(1).complete(appended(1, 2));
+        assertEquals(1, last.join().offsetDelta());
+        assertEquals(1, timer.tasks.size(), "nothing waits any more: no further linger");
+
+        q.offer(request(idempotent(7, 3, 1)));
+        assertEquals(3, entries.size(), "an idle queue still sends a request at once");
+    }
+
+    @Test
+    void aPartitionWithFewerRequestsOutstandingThanTheMinimumNeverLingers() {
+        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer);
+        for (int seq = 0; seq < AppendQueue.LINGER_WINDOW_MIN - 1; seq++) {
+            q.offer(request(idempotent(7, seq, 1)));
+        }
+        answers.get(0).complete(appended(0, 0));
+        assertEquals(2, entries.size(), "below the minimum window the next entry goes at once");
+        assertTrue(timer.tasks.isEmpty());
+    }
+
+    @Test
+    void aClosedTimerSendsWhatWaitsAtOnce() {
+        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer);
+        for (int seq = 0; seq < 4; seq++) {
+            q.offer(request(idempotent(7, seq, 1)));
+        }
+        timer.shutdownNow();
+        answers.get(0).complete(appended(0, 0));
+        assertEquals(2, entries.size(), "a node closing its timer does not strand the waiting requests");
     }
 }
