@@ -100,6 +100,7 @@ class KayakConfigTest {
         assertEquals(30_000, c.replicationConfig().replicaLagTimeMaxMs());
         assertTrue(c.replicationConfig().autoLeaderRebalance());
         assertEquals(300_000, c.replicationConfig().leaderImbalanceCheckIntervalMs());
+        assertEquals(3_000, c.replicationConfig().appendLingerUs());
 
         Map<String, String> p = minimal();
         p.put("kayak.replication.listener", "127.0.0.1:9093");
@@ -118,6 +119,12 @@ class KayakConfigTest {
         p.put("auto.leader.rebalance.enable", "sometimes");
         assertTrue(failure(p).contains("auto.leader.rebalance.enable must be true or false"), failure(p));
         p.put("auto.leader.rebalance.enable", "false");
+        p.put("kayak.replication.append.linger.us", "-1");
+        assertTrue(failure(p).contains("kayak.replication.append.linger.us must be between 0 and 100000; got -1"), failure(p));
+        p.put("kayak.replication.append.linger.us", "3000000");
+        assertTrue(failure(p).contains("kayak.replication.append.linger.us must be between 0 and 100000"), failure(p));
+        p.put("kayak.replication.append.linger.us", "0");
+        assertEquals(0, KayakConfig.of(tmp.resolve("server.properties"), p).replicationConfig().appendLingerUs());
         p.put("kayak.replication.dir", "raft");
         assertEquals(tmp.resolve("raft"), KayakConfig.of(tmp.resolve("server.properties"), p).replicationConfig().dir());
         assertFalse(KayakConfig.of(tmp.resolve("server.properties"), p).replicationConfig().autoLeaderRebalance());

@@ -330,7 +330,7 @@ public final class ReplicaManager implements AutoCloseable {
         };
         Replica r = new Replica(nodeId, a.partition, a.topicId, dir, log, events,
                 new AppendQueue(logConfig.messageMaxBytes(), config.coalesceAppends(),
-                        TimeUnit.MICROSECONDS.toNanos(config.appendLingerUs()), appendTimer));
+                        TimeUnit.MICROSECONDS.toNanos(config.appendLingerUs()), appendTimer, System::nanoTime));
         r.topicConfigs = a.configs;
         byGroup.put(r.groupId, r);
         byPartition.put(r.partition, r);
@@ -761,7 +761,9 @@ public final class ReplicaManager implements AutoCloseable {
             transfers.close();
         }
         reconciler.shutdownNow();
-        appendTimer.shutdownNow();
+        // Not shutdownNow: a linger still running sends the requests it holds (within its few milliseconds) while the
+        // server is open, so they are answered rather than stranded; lingers asked for from now on send at once.
+        appendTimer.shutdown();
         try {
             reconciler.awaitTermination(30, TimeUnit.SECONDS);
             appendTimer.awaitTermination(30, TimeUnit.SECONDS);

@@ -28,6 +28,7 @@ class AppendQueueTest {
     private final List<ByteString> entries = new ArrayList<>();
     private final List<CompletableFuture<AppendQueue.Answer>> answers = new ArrayList<>();
     private final ManualTimer timer = new ManualTimer();
+    private long nowNs = 1_000;
 
     /** A timer whose tasks run only when the test fires them; their futures are real, so cancels show. */
     private static final class ManualTimer extends ScheduledThreadPoolExecutor {
@@ -159,7 +160,7 @@ class AppendQueueTest {
     /** Five requests outstanding, one answered: the queue waits for the producer's fifth before sending four. */
     @Test
     void anAnsweredEntryWaitsForTheClientsToRefillTheWindowThenSendsItWhole() {
-        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer);
+        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer, () -> nowNs);
         int size = idempotent(7, 0, 1).remaining();
         var first = q.offer(request(idempotent(7, 0, 1)));
         List<CompletableFuture<AppendQueue.Part>> waiting = new ArrayList<>();
@@ -186,7 +187,7 @@ class AppendQueueTest {
 
     @Test
     void theTimerSendsWhatWaitsWhenTheClientsDoNotRefillTheWindow() {
-        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer);
+        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer, () -> nowNs);
         int size = idempotent(7, 0, 1).remaining();
         q.offer(request(idempotent(7, 0, 1)));
         q.offer(request(idempotent(7, 1, 1)));
@@ -205,9 +206,43 @@ class AppendQueueTest {
         assertEquals(3, entries.size(), "an idle queue still sends a request at once");
     }
 
+    /** A linger the timer ended means the window does not refill here: no linger until the backoff is over. */
+    @Test
+    void aLingerTheTimerEndedStopsLingeringForTheBackoff() {
+        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer, () -> nowNs);
+        int seq = 0;
+        for (; seq < 3; seq++) {
+            q.offer(request(idempotent(7, seq, 1)));
+        }
+        answers.get(0).complete(appended(0, 0));
+        timer.tasks.get(0).run();
+        assertEquals(2, entries.size());
+
+        for (int i = 0; i < 3; i++) {
+            q.offer(request(idempotent(7, seq++, 1)));
+        }
+        answers.get(1).complete(appended(1, 2));
+        assertEquals(3, entries.size(), "five outstanding, three waiting, but backing off: sent at once");
+        assertEquals(1, timer.tasks.size());
+
+        nowNs += AppendQueue.LINGER_BACKOFF_NS;
+        for (int i = 0; i < 2; i++) {
+            q.offer(request(idempotent(7, seq++, 1)));
+        }
+        answers.get(2).complete(appended(3, 5));
+        assertEquals(3, entries.size(), "after the backoff the queue lingers again");
+        assertEquals(2, timer.tasks.size());
+        for (int i = 0; i < 2; i++) {
+            q.offer(request(idempotent(7, seq++, 1)));
+        }
+        assertEquals(3, entries.size(), "four of the five outstanding wait");
+        q.offer(request(idempotent(7, seq, 1)));
+        assertEquals(4, entries.size(), "and a refilled window still ends the linger");
+    }
+
     @Test
     void aPartitionWithFewerRequestsOutstandingThanTheMinimumNeverLingers() {
-        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer);
+        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer, () -> nowNs);
         for (int seq = 0; seq < AppendQueue.LINGER_WINDOW_MIN - 1; seq++) {
             q.offer(request(idempotent(7, seq, 1)));
         }
@@ -218,7 +253,7 @@ class AppendQueueTest {
 
     @Test
     void aClosedTimerSendsWhatWaitsAtOnce() {
-        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer);
+        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer, () -> nowNs);
         for (int seq = 0; seq < 4; seq++) {
             q.offer(request(idempotent(7, seq, 1)));
         }
