@@ -14,7 +14,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 
@@ -39,10 +38,10 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  * at least {@link #LINGER_WINDOW_MIN} requests were outstanding (the entry's and the waiting ones), the queue waits
  * up to {@code lingerNs} for the clients to replace the answered requests before it sends the next entry, so that
  * the next entry carries the whole window; it sends as soon as as many wait as were outstanding. A partition with
- * fewer requests outstanding (every fixed-rate load below saturation) never lingers. A linger that the timer ends
- * (the clients did not refill the window: a fixed-rate producer catching up after a pause, or requests that carry
- * batches of several partitions, whose slots free only once every partition answered) stops lingering for
- * {@link #LINGER_BACKOFF_NS}: where the window does not refill, a partition pays at most one linger per backoff.
+ * fewer requests outstanding never lingers, and neither does one whose load is not sustained: the queue lingers only
+ * after {@link #LINGER_STREAK_MIN} entries in a row were answered with the window that full. A fixed-rate producer
+ * catching up after a pause has several requests outstanding for an entry or two (group commit sends all that wait
+ * in one), not for that many, so fixed-rate loads below saturation do not linger.
  *
  * <p>Thread model: any thread offers; the monitor guards the waiting requests, whether an entry is out and the
  * linger; entries are sent outside it, one at a time, by the thread that offered to an idle queue, that completed
@@ -121,38 +120,34 @@ final class AppendQueue {
 
     /** The fewest requests outstanding (in the answered entry and waiting) for which the queue lingers. */
     static final int LINGER_WINDOW_MIN = 3;
-    /** After a linger the clients did not end, the queue does not linger for this long. */
-    static final long LINGER_BACKOFF_NS = TimeUnit.SECONDS.toNanos(1);
+    /** How many entries in a row must be answered with {@link #LINGER_WINDOW_MIN} outstanding before a linger. */
+    static final int LINGER_STREAK_MIN = 4;
 
     private final int maxEntryBytes;
     private final boolean coalesce;
     private final long lingerNs;
     private final ScheduledExecutorService timer;
-    private final LongSupplier nanoTime;
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
     private boolean sending;
     /** While lingering: how many requests must wait for the next entry to go at once; 0 when not lingering. */
     private int lingerFor;
     private ScheduledFuture<?> lingerEnd;
-    /** No linger before this {@link #nanoTime} (set when the timer ended one). */
-    private long lingerAgainNs;
-    private boolean backingOff;
+    /** How many entries in a row were answered with at least {@link #LINGER_WINDOW_MIN} requests outstanding. */
+    private int loadedStreak;
 
     /**
      * @param maxEntryBytes the most record bytes one entry carries
      * @param coalesce      false: every request is sent at once in an entry of its own, as they arrive
      */
     AppendQueue(int maxEntryBytes, boolean coalesce) {
-        this(maxEntryBytes, coalesce, 0, null, System::nanoTime);
+        this(maxEntryBytes, coalesce, 0, null);
     }
 
     /**
      * @param lingerNs how long an answered entry's successor may wait for the clients' next requests (0: never)
      * @param timer    ends lingers that no request ends; sends the entry on its thread (null when lingerNs is 0)
-     * @param nanoTime the clock of the linger's backoff
      */
-    AppendQueue(int maxEntryBytes, boolean coalesce, long lingerNs, ScheduledExecutorService timer,
-                LongSupplier nanoTime) {
+    AppendQueue(int maxEntryBytes, boolean coalesce, long lingerNs, ScheduledExecutorService timer) {
         if (lingerNs < 0 || (lingerNs > 0 && timer == null)) {
             throw new IllegalArgumentException("a linger of " + lingerNs + " ns needs a timer");
         }
@@ -160,7 +155,6 @@ final class AppendQueue {
         this.coalesce = coalesce;
         this.lingerNs = lingerNs;
         this.timer = timer;
-        this.nanoTime = nanoTime;
     }
 
     /** Queues a request; its future completes once the entry that carried it is answered. */
@@ -190,8 +184,6 @@ final class AppendQueue {
             if (lingerFor == 0) {
                 return; // a request ended it first
             }
-            backingOff = true;
-            lingerAgainNs = nanoTime.getAsLong() + LINGER_BACKOFF_NS;
             group = endLinger();
         }
         drain(group);
@@ -212,14 +204,13 @@ final class AppendQueue {
      * linger. Call holding the monitor, with an entry just answered and {@code outstanding} requests in its window.
      */
     private boolean linger(int outstanding) {
-        if (lingerNs == 0 || outstanding < LINGER_WINDOW_MIN || waiting.size() >= outstanding) {
+        if (outstanding < LINGER_WINDOW_MIN) {
+            loadedStreak = 0;
             return false;
         }
-        if (backingOff) {
-            if (nanoTime.getAsLong() - lingerAgainNs < 0) {
-                return false;
-            }
-            backingOff = false;
+        loadedStreak = Math.min(loadedStreak + 1, LINGER_STREAK_MIN);
+        if (lingerNs == 0 || loadedStreak < LINGER_STREAK_MIN || waiting.size() >= outstanding) {
+            return false;
         }
         try {
             lingerEnd = timer.schedule(this::lingerOver, lingerNs, TimeUnit.NANOSECONDS);

@@ -28,7 +28,6 @@ class AppendQueueTest {
     private final List<ByteString> entries = new ArrayList<>();
     private final List<CompletableFuture<AppendQueue.Answer>> answers = new ArrayList<>();
     private final ManualTimer timer = new ManualTimer();
-    private long nowNs = 1_000;
 
     /** A timer whose tasks run only when the test fires them; their futures are real, so cancels show. */
     private static final class ManualTimer extends ScheduledThreadPoolExecutor {
@@ -157,108 +156,102 @@ class AppendQueueTest {
         assertEquals(2, entries.size());
     }
 
-    /** Five requests outstanding, one answered: the queue waits for the producer's fifth before sending four. */
-    @Test
-    void anAnsweredEntryWaitsForTheClientsToRefillTheWindowThenSendsItWhole() {
-        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer, () -> nowNs);
-        int size = idempotent(7, 0, 1).remaining();
-        var first = q.offer(request(idempotent(7, 0, 1)));
-        List<CompletableFuture<AppendQueue.Part>> waiting = new ArrayList<>();
-        for (int seq = 1; seq <= 4; seq++) {
-            waiting.add(q.offer(request(idempotent(7, seq, 1))));
+    /** The size of an entry carrying one single-record request per sequence in [from, to). */
+    private static int entryBytes(int from, int to) {
+        int bytes = 1;
+        for (int seq = from; seq < to; seq++) {
+            bytes += idempotent(7, seq, 1).remaining();
         }
-        answers.get(0).complete(appended(0, 0));
-        assertTrue(first.isDone(), "the answered request learns its answer before any linger");
-        assertEquals(1, entries.size(), "four wait where five were outstanding: the queue lingers");
+        return bytes;
+    }
+
+    /**
+     * Drives a lingering queue through {@link AppendQueue#LINGER_STREAK_MIN} - 1 entries answered with five or more
+     * requests outstanding, none of which lingers; leaves an entry of three out and three waiting.
+     *
+     * @return the next sequence number
+     */
+    private int sustainedLoad(AppendQueue q) {
+        int seq = 0;
+        for (; seq < 5; seq++) {
+            q.offer(request(idempotent(7, seq, 1)));
+        }
+        for (int i = 0; i < AppendQueue.LINGER_STREAK_MIN - 1; i++) {
+            int sent = entries.size();
+            answers.get(sent - 1).complete(appended(0, 0));
+            assertEquals(sent + 1, entries.size(), "no linger before the load has lasted");
+            for (int k = 0; k < 3; k++) {
+                q.offer(request(idempotent(7, seq++, 1)));
+            }
+        }
+        assertTrue(timer.tasks.isEmpty());
+        return seq;
+    }
+
+    /** Six requests outstanding under lasting load, three answered: the queue waits for the three that replace them. */
+    @Test
+    void underLastingLoadAnAnsweredEntryWaitsForTheClientsToRefillTheWindowThenSendsItWhole() {
+        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer);
+        int seq = sustainedLoad(q);
+        int expected = entryBytes(seq - 3, seq + 3);
+        int sent = entries.size();
+        CompletableFuture<AppendQueue.Part> answered = answers.get(sent - 1).thenApply(a -> null);
+        answers.get(sent - 1).complete(appended(0, 0));
+        assertEquals(sent, entries.size(), "three wait where six were outstanding: the queue lingers");
         assertEquals(List.of(TimeUnit.MILLISECONDS.toNanos(3)), timer.delaysNs);
 
-        waiting.add(q.offer(request(idempotent(7, 5, 1))));
-        assertEquals(2, entries.size(), "the request that refills the window ends the linger");
-        assertEquals(1 + 5 * size, entries.get(1).size(), "one entry carries the whole window");
+        List<CompletableFuture<AppendQueue.Part>> refill = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(sent, entries.size());
+            refill.add(q.offer(request(idempotent(7, seq++, 1))));
+        }
+        assertEquals(sent + 1, entries.size(), "the request that refills the window ends the linger");
+        assertEquals(expected, entries.get(sent).size(), "one entry carries the whole window");
         assertTrue(timer.futures.get(0).isCancelled());
         timer.tasks.get(0).run();
-        assertEquals(2, entries.size(), "a timer that fires after the linger ended sends nothing");
+        assertEquals(sent + 1, entries.size(), "a timer that fires after the linger ended sends nothing");
+        assertTrue(answered.isDone());
 
-        answers.get(1).complete(appended(1, 5));
-        for (int i = 0; i < waiting.size(); i++) {
-            assertEquals(i, waiting.get(i).join().offsetDelta());
+        answers.get(sent).complete(appended(0, 5));
+        for (int i = 0; i < refill.size(); i++) {
+            assertEquals(3 + i, refill.get(i).join().offsetDelta(), "after the three that waited before the linger");
         }
     }
 
     @Test
     void theTimerSendsWhatWaitsWhenTheClientsDoNotRefillTheWindow() {
-        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer, () -> nowNs);
-        int size = idempotent(7, 0, 1).remaining();
-        q.offer(request(idempotent(7, 0, 1)));
-        q.offer(request(idempotent(7, 1, 1)));
-        var last = q.offer(request(idempotent(7, 2, 1)));
-        answers.get(0).complete(appended(0, 0));
-        assertEquals(1, entries.size(), "two wait where three were outstanding: the queue lingers");
-
-        timer.tasks.get(0).run();
-        assertEquals(2, entries.size());
-        assertEquals(1 + 2 * size, entries.get(1).size());
-        answers.get(1).complete(appended(1, 2));
-        assertEquals(1, last.join().offsetDelta());
-        assertEquals(1, timer.tasks.size(), "nothing waits any more: no further linger");
-
-        q.offer(request(idempotent(7, 3, 1)));
-        assertEquals(3, entries.size(), "an idle queue still sends a request at once");
-    }
-
-    /** A linger the timer ended means the window does not refill here: no linger until the backoff is over. */
-    @Test
-    void aLingerTheTimerEndedStopsLingeringForTheBackoff() {
-        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer, () -> nowNs);
-        int seq = 0;
-        for (; seq < 3; seq++) {
-            q.offer(request(idempotent(7, seq, 1)));
-        }
-        answers.get(0).complete(appended(0, 0));
-        timer.tasks.get(0).run();
-        assertEquals(2, entries.size());
-
-        for (int i = 0; i < 3; i++) {
-            q.offer(request(idempotent(7, seq++, 1)));
-        }
-        answers.get(1).complete(appended(1, 2));
-        assertEquals(3, entries.size(), "five outstanding, three waiting, but backing off: sent at once");
-        assertEquals(1, timer.tasks.size());
-
-        nowNs += AppendQueue.LINGER_BACKOFF_NS;
-        for (int i = 0; i < 2; i++) {
-            q.offer(request(idempotent(7, seq++, 1)));
-        }
-        answers.get(2).complete(appended(3, 5));
-        assertEquals(3, entries.size(), "after the backoff the queue lingers again");
-        assertEquals(2, timer.tasks.size());
-        for (int i = 0; i < 2; i++) {
-            q.offer(request(idempotent(7, seq++, 1)));
-        }
-        assertEquals(3, entries.size(), "four of the five outstanding wait");
+        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer);
+        int seq = sustainedLoad(q);
+        int sent = entries.size();
+        answers.get(sent - 1).complete(appended(0, 0));
         q.offer(request(idempotent(7, seq, 1)));
-        assertEquals(4, entries.size(), "and a refilled window still ends the linger");
+        assertEquals(sent, entries.size(), "four of six wait: still lingering");
+
+        timer.tasks.get(0).run();
+        assertEquals(sent + 1, entries.size());
+        assertEquals(entryBytes(seq - 3, seq + 1), entries.get(sent).size(), "the timer sends the four");
     }
 
     @Test
     void aPartitionWithFewerRequestsOutstandingThanTheMinimumNeverLingers() {
-        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer, () -> nowNs);
-        for (int seq = 0; seq < AppendQueue.LINGER_WINDOW_MIN - 1; seq++) {
-            q.offer(request(idempotent(7, seq, 1)));
+        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer);
+        for (int round = 0; round < 2 * AppendQueue.LINGER_STREAK_MIN; round++) {
+            q.offer(request(idempotent(7, 2 * round, 1)));
+            q.offer(request(idempotent(7, 2 * round + 1, 1)));
+            answers.get(entries.size() - 1).complete(appended(0, 0));
+            answers.get(entries.size() - 1).complete(appended(0, 0));
         }
-        answers.get(0).complete(appended(0, 0));
-        assertEquals(2, entries.size(), "below the minimum window the next entry goes at once");
+        assertEquals(2 * 2 * AppendQueue.LINGER_STREAK_MIN, entries.size(), "two outstanding: every entry goes at once");
         assertTrue(timer.tasks.isEmpty());
     }
 
     @Test
     void aClosedTimerSendsWhatWaitsAtOnce() {
-        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer, () -> nowNs);
-        for (int seq = 0; seq < 4; seq++) {
-            q.offer(request(idempotent(7, seq, 1)));
-        }
+        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer);
+        sustainedLoad(q);
+        int sent = entries.size();
         timer.shutdownNow();
-        answers.get(0).complete(appended(0, 0));
-        assertEquals(2, entries.size(), "a node closing its timer does not strand the waiting requests");
+        answers.get(sent - 1).complete(appended(0, 0));
+        assertEquals(sent + 1, entries.size(), "a node closing its timer does not strand the waiting requests");
     }
 }
