@@ -48,4 +48,13 @@ class CompareMainTest {
         assertThrows(IllegalArgumentException.class,
                 () -> CompareMain.Options.parse(new String[] {"--kayak-config", "a=b c"}));
     }
+
+    @Test
+    void theWarmUpStopsAfterTwoQuietRoundsInARow() {
+        assertEquals(false, CompareMain.jitSettled(List.of()));
+        assertEquals(false, CompareMain.jitSettled(List.of(0.01)));
+        assertEquals(false, CompareMain.jitSettled(List.of(0.40, 0.04, 0.30, 0.04)));
+        assertEquals(false, CompareMain.jitSettled(List.of(0.04, 0.05)));
+        assertEquals(true, CompareMain.jitSettled(List.of(0.40, 0.30, 0.049, 0.03)));
+    }
 }
