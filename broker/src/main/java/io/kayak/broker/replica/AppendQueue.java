@@ -118,6 +118,25 @@ final class AppendQueue {
         }
     }
 
+    /** Told of lingers, for the node's metrics; called holding the queue's monitor, so it must not block. */
+    interface Lingers {
+        Lingers NONE = new Lingers() {
+            @Override
+            public void started() {
+            }
+
+            @Override
+            public void expired() {
+            }
+        };
+
+        /** A linger began: the next entry waits for the clients' next requests. */
+        void started();
+
+        /** A linger ended by its timer, not by the window refilling: the entry went with what had come. */
+        void expired();
+    }
+
     /** The fewest requests outstanding (in the answered entry and waiting) for which the queue lingers. */
     static final int LINGER_WINDOW_MIN = 3;
     /** How many entries in a row must be answered with {@link #LINGER_WINDOW_MIN} outstanding before a linger. */
@@ -127,6 +146,7 @@ final class AppendQueue {
     private final boolean coalesce;
     private final long lingerNs;
     private final ScheduledExecutorService timer;
+    private final Lingers lingers;
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
     private boolean sending;
     /** While lingering: how many requests must wait for the next entry to go at once; 0 when not lingering. */
@@ -140,14 +160,15 @@ final class AppendQueue {
      * @param coalesce      false: every request is sent at once in an entry of its own, as they arrive
      */
     AppendQueue(int maxEntryBytes, boolean coalesce) {
-        this(maxEntryBytes, coalesce, 0, null);
+        this(maxEntryBytes, coalesce, 0, null, Lingers.NONE);
     }
 
     /**
      * @param lingerNs how long an answered entry's successor may wait for the clients' next requests (0: never)
      * @param timer    ends lingers that no request ends; sends the entry on its thread (null when lingerNs is 0)
+     * @param lingers  told when a linger starts and when its timer ends it
      */
-    AppendQueue(int maxEntryBytes, boolean coalesce, long lingerNs, ScheduledExecutorService timer) {
+    AppendQueue(int maxEntryBytes, boolean coalesce, long lingerNs, ScheduledExecutorService timer, Lingers lingers) {
         if (lingerNs < 0 || (lingerNs > 0 && timer == null)) {
             throw new IllegalArgumentException("a linger of " + lingerNs + " ns needs a timer");
         }
@@ -155,6 +176,7 @@ final class AppendQueue {
         this.coalesce = coalesce;
         this.lingerNs = lingerNs;
         this.timer = timer;
+        this.lingers = lingers;
     }
 
     /** Queues a request; its future completes once the entry that carried it is answered. */
@@ -184,6 +206,7 @@ final class AppendQueue {
             if (lingerFor == 0) {
                 return; // a request ended it first
             }
+            lingers.expired();
             group = endLinger();
         }
         drain(group);
@@ -218,6 +241,7 @@ final class AppendQueue {
             return false; // the node is closing: send what waits
         }
         lingerFor = outstanding;
+        lingers.started();
         return true;
     }
 

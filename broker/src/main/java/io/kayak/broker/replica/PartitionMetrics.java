@@ -9,13 +9,14 @@ import java.util.function.LongSupplier;
 
 /**
  * The replica layer's metrics on an injected registry: node-wide {@code kayak.replica.*} (bytes in and out,
- * appends, the records entries they went in (fewer under group commit), leader count, under-replicated partitions,
+ * appends, the records entries they went in (fewer under group commit), lingers of group commit and those its timer
+ * ended, leader count, under-replicated partitions,
  * hosted partitions) and per partition {@code kayak.partition.<topic>-<n>.*} (high watermark, log end offset, log
  * start offset, size), registered while the node hosts the partition.
  *
  * <p>Thread-safe. {@link #close()} removes every metric it registered.
  */
-public final class PartitionMetrics implements AutoCloseable {
+public final class PartitionMetrics implements AutoCloseable, AppendQueue.Lingers {
     public static final String NODE_PREFIX = "kayak.replica.";
     public static final String PARTITION_PREFIX = "kayak.partition.";
 
@@ -24,6 +25,8 @@ public final class PartitionMetrics implements AutoCloseable {
     private final Meter bytesOut;
     private final Meter appends;
     private final Meter appendEntries;
+    private final Meter appendLingers;
+    private final Meter appendLingersExpired;
 
     public PartitionMetrics(MetricRegistry registry) {
         this.registry = registry;
@@ -31,6 +34,8 @@ public final class PartitionMetrics implements AutoCloseable {
         this.bytesOut = registry.meter(NODE_PREFIX + "bytes-out");
         this.appends = registry.meter(NODE_PREFIX + "appends");
         this.appendEntries = registry.meter(NODE_PREFIX + "append-entries");
+        this.appendLingers = registry.meter(NODE_PREFIX + "append-lingers");
+        this.appendLingersExpired = registry.meter(NODE_PREFIX + "append-lingers-expired");
     }
 
     /** Node-wide gauges computed on read. */
@@ -70,6 +75,16 @@ public final class PartitionMetrics implements AutoCloseable {
     /** A records entry this node, as leader, sent to a partition group: one or more produce requests. */
     void appendEntry() {
         appendEntries.mark();
+    }
+
+    @Override
+    public void started() {
+        appendLingers.mark();
+    }
+
+    @Override
+    public void expired() {
+        appendLingersExpired.mark();
     }
 
     void read(int bytes) {

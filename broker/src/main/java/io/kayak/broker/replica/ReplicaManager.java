@@ -330,7 +330,7 @@ public final class ReplicaManager implements AutoCloseable {
         };
         Replica r = new Replica(nodeId, a.partition, a.topicId, dir, log, events,
                 new AppendQueue(logConfig.messageMaxBytes(), config.coalesceAppends(),
-                        TimeUnit.MICROSECONDS.toNanos(config.appendLingerUs()), appendTimer));
+                        TimeUnit.MICROSECONDS.toNanos(config.appendLingerUs()), appendTimer, metrics));
         r.topicConfigs = a.configs;
         byGroup.put(r.groupId, r);
         byPartition.put(r.partition, r);

@@ -191,7 +191,8 @@ class AppendQueueTest {
     /** Six requests outstanding under lasting load, three answered: the queue waits for the three that replace them. */
     @Test
     void underLastingLoadAnAnsweredEntryWaitsForTheClientsToRefillTheWindowThenSendsItWhole() {
-        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer);
+        CountedLingers lingers = new CountedLingers();
+        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer, lingers);
         int seq = sustainedLoad(q);
         int expected = entryBytes(seq - 3, seq + 3);
         int sent = entries.size();
@@ -199,6 +200,7 @@ class AppendQueueTest {
         answers.get(sent - 1).complete(appended(0, 0));
         assertEquals(sent, entries.size(), "three wait where six were outstanding: the queue lingers");
         assertEquals(List.of(TimeUnit.MILLISECONDS.toNanos(3)), timer.delaysNs);
+        assertEquals(1, lingers.started);
 
         List<CompletableFuture<AppendQueue.Part>> refill = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -211,6 +213,8 @@ class AppendQueueTest {
         timer.tasks.get(0).run();
         assertEquals(sent + 1, entries.size(), "a timer that fires after the linger ended sends nothing");
         assertTrue(answered.isDone());
+        assertEquals(1, lingers.started);
+        assertEquals(0, lingers.expired, "the window refilled: not counted as expired");
 
         answers.get(sent).complete(appended(0, 5));
         for (int i = 0; i < refill.size(); i++) {
@@ -220,7 +224,8 @@ class AppendQueueTest {
 
     @Test
     void theTimerSendsWhatWaitsWhenTheClientsDoNotRefillTheWindow() {
-        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer);
+        CountedLingers lingers = new CountedLingers();
+        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer, lingers);
         int seq = sustainedLoad(q);
         int sent = entries.size();
         answers.get(sent - 1).complete(appended(0, 0));
@@ -230,11 +235,29 @@ class AppendQueueTest {
         timer.tasks.get(0).run();
         assertEquals(sent + 1, entries.size());
         assertEquals(entryBytes(seq - 3, seq + 1), entries.get(sent).size(), "the timer sends the four");
+        assertEquals(1, lingers.started);
+        assertEquals(1, lingers.expired);
+    }
+
+    /** Counts what the queue reports, as the node's metrics do. */
+    private static final class CountedLingers implements AppendQueue.Lingers {
+        int started;
+        int expired;
+
+        @Override
+        public void started() {
+            started++;
+        }
+
+        @Override
+        public void expired() {
+            expired++;
+        }
     }
 
     @Test
     void aPartitionWithFewerRequestsOutstandingThanTheMinimumNeverLingers() {
-        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer);
+        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer, AppendQueue.Lingers.NONE);
         for (int round = 0; round < 2 * AppendQueue.LINGER_STREAK_MIN; round++) {
             q.offer(request(idempotent(7, 2 * round, 1)));
             q.offer(request(idempotent(7, 2 * round + 1, 1)));
@@ -247,7 +270,7 @@ class AppendQueueTest {
 
     @Test
     void aClosedTimerSendsWhatWaitsAtOnce() {
-        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer);
+        AppendQueue q = new AppendQueue(1 << 20, true, TimeUnit.MILLISECONDS.toNanos(3), timer, AppendQueue.Lingers.NONE);
         sustainedLoad(q);
         int sent = entries.size();
         timer.shutdownNow();
