@@ -290,9 +290,9 @@ public final class CompareMain {
      * JIT compilation and first-use costs of both systems' code paths (and the client's) fall here rather than in
      * the measured workloads: rounds of producing to a fresh 3-partition topic, reading it back and deleting it,
      * until the brokers' JIT compilers took under {@link #JIT_SETTLED_SHARE} of their CPU in
-     * {@link #JIT_SETTLED_ROUNDS} rounds in a row (or the last round allowed). Each topic is deleted again, so the measured workloads start on a cluster without
-     * partitions, as they would without the warm-up. Its figures (rounds, first and last round's throughput, the
-     * JIT's share in the last round) are reported in their own row.
+     * {@link #JIT_SETTLED_ROUNDS} rounds in a row (or the last round allowed). Each topic is deleted again, so the
+     * measured workloads start on a cluster without partitions, as they would without the warm-up. Its figures
+     * (rounds, first and last round's throughput, the JIT's share in the last round) are reported in their own row.
      */
     static List<Figure> warmUp(BrokerCluster cluster, Workloads w, Sizes s) throws Exception {
         double first = Double.NaN;
