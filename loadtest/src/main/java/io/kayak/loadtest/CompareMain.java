@@ -206,26 +206,18 @@ public final class CompareMain {
     }
 
     /**
-     * Creates {@code topic}, runs the workload on it and deletes it again, so that each workload runs beside no
-     * partition but its own, as after the warm-up. A Kayak partition that took writes keeps its Raft group running
-     * (heartbeats, timers, threads) until it quiesces, a minute later by default
-     * ({@code kayak.replication.quiesce.ms}): left in place, the hundred partitions of the throughput workload ran
-     * beside the fixed-rate workloads that followed and took their CPU (docs/BENCHMARKS.md, session 11). A failed
-     * deletion fails the workload.
+     * Creates {@code topic}, runs the workload on it, then waits until the brokers are idle
+     * ({@link Workloads#awaitIdle}), so that each workload runs beside no busy partition but its own. A Kayak
+     * partition that took writes keeps its Raft group running (heartbeats, timers, threads) until it quiesces, a
+     * minute later by default ({@code kayak.replication.quiesce.ms}): without the wait, the hundred partitions of the
+     * throughput workload ran beside the fixed-rate workloads that followed and took their CPU (docs/BENCHMARKS.md,
+     * session 11). The topic is kept, not deleted: deleting it freed its page cache, which the virtual machines these
+     * figures come from hand back to their host, so the next workload paid a host page fault on every page it wrote
+     * ({@link MachineMemory}; docs/BENCHMARKS.md, session 14).
      */
     static List<Figure> onFreshTopic(Workloads w, String topic, int partitions, Step step) throws Exception {
-        List<Figure> figures;
-        try {
-            figures = createThen(w, topic, partitions, step);
-        } catch (Exception e) {
-            try {
-                w.deleteTopic(topic);
-            } catch (Exception d) {
-                e.addSuppressed(d);
-            }
-            throw e;
-        }
-        w.deleteTopic(topic);
+        List<Figure> figures = createThen(w, topic, partitions, step);
+        w.awaitIdle();
         return figures;
     }
 
@@ -245,10 +237,8 @@ public final class CompareMain {
             attempt(WARM_UP, out, () -> warmUp(cluster, w, s));
         }
         if (chosen.contains("produce") || chosen.contains("catchup")) {
-            Step tput3 = () -> w.maxThroughput("produce acks=all, 3 partitions", "tput-3", "all", n);
-            attempt("produce acks=all, 3 partitions", out, () -> chosen.contains("catchup")
-                    ? createThen(w, "tput-3", 3, tput3) // the catch-up reads it last
-                    : onFreshTopic(w, "tput-3", 3, tput3));
+            attempt("produce acks=all, 3 partitions", out, () -> onFreshTopic(w, "tput-3", 3,
+                    () -> w.maxThroughput("produce acks=all, 3 partitions", "tput-3", "all", n)));
         }
         String many = s.manyPartitions() + " partitions";
         if (chosen.contains("produce")) {
@@ -288,42 +278,48 @@ public final class CompareMain {
 
     /**
      * JIT compilation and first-use costs of both systems' code paths (and the client's) fall here rather than in
-     * the measured workloads: rounds of producing to a fresh 3-partition topic, reading it back and deleting it,
-     * until the brokers' JIT compilers took under {@link #JIT_SETTLED_SHARE} of their CPU in
-     * {@link #JIT_SETTLED_ROUNDS} rounds in a row (or the last round allowed). Each topic is deleted again, so the
-     * measured workloads start on a cluster without partitions, as they would without the warm-up. Its figures
-     * (rounds, first and last round's throughput, the JIT's share in the last round) are reported in their own row.
+     * the measured workloads: rounds of producing to a fresh 3-partition topic and reading it back, until the
+     * brokers' JIT compilers took under {@link #JIT_SETTLED_SHARE} of their CPU in {@link #JIT_SETTLED_ROUNDS} rounds
+     * in a row and the page cache has filled the machine's memory ({@link MachineMemory#filled}), or the last round
+     * allowed has run. The topics are kept (deleting them would hand their memory back to a virtual machine's host,
+     * {@link MachineMemory}); the measured workloads start once the brokers are idle. Its figures (rounds, first and
+     * last round's throughput, the JIT's share in the last round, free memory at the end) are reported in their own
+     * row.
      */
     static List<Figure> warmUp(BrokerCluster cluster, Workloads w, Sizes s) throws Exception {
         double first = Double.NaN;
         double last = Double.NaN;
         double share = Double.NaN;
         List<Double> shares = new ArrayList<>();
+        MachineMemory memory = MachineMemory.read();
         int round = 0;
         while (round < s.warmUpMaxRounds()) {
             String topic = "warm-up-" + round;
             round++;
             ProcessStats before = ProcessStats.of(cluster.pids());
-            last = steadyRecordsPerSecond(onFreshTopic(w, topic, 3, () -> {
+            last = steadyRecordsPerSecond(createThen(w, topic, 3, () -> {
                 List<Figure> produced = w.maxThroughput(WARM_UP, topic, "all", s.warmUpRecords());
                 w.catchUp(WARM_UP, topic, 3, s.warmUpRecords() + 3);
                 return produced;
             }));
             share = ProcessStats.of(cluster.pids()).minus(before).jitShare();
             shares.add(share);
+            memory = MachineMemory.read();
             if (round == 1) {
                 first = last;
             }
-            System.err.printf("warm-up round %d: %.0f records/s, JIT compilers %.1f%% of broker CPU%n", round, last,
-                    100 * share);
-            if (jitSettled(shares)) {
+            System.err.printf("warm-up round %d: %.0f records/s, JIT compilers %.1f%% of broker CPU, %.1f%% of memory"
+                    + " free%n", round, last, 100 * share, memory.freePercent());
+            if (jitSettled(shares) && memory.filled()) {
                 break;
             }
         }
+        w.awaitIdle();
         return List.of(new Figure(WARM_UP, "rounds of " + s.warmUpRecords() + " records", round, false),
                 new Figure(WARM_UP, "records/s, first round (cold)", first, true),
                 new Figure(WARM_UP, "records/s, last round", last, true),
-                new Figure(WARM_UP, "share of broker CPU in JIT compilers, last round, %", 100 * share, false));
+                new Figure(WARM_UP, "share of broker CPU in JIT compilers, last round, %", 100 * share, false),
+                new Figure(WARM_UP, "free memory at the end, % of total", memory.freePercent(), false));
     }
 
     private static double steadyRecordsPerSecond(List<Figure> figures) {

@@ -64,10 +64,34 @@ final class Workloads {
         }
     }
 
-    /** Deletes a topic and waits until the cluster confirms it. */
-    void deleteTopic(String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
-            admin.deleteTopics(List.of(topic)).all().get(120, TimeUnit.SECONDS);
+    /** The brokers count as idle once their CPU over {@link #IDLE_WINDOW_MS} is under this many cores, three nodes together. */
+    static final double IDLE_CORES = 0.25;
+    static final long IDLE_WINDOW_MS = 2_000;
+    /** How long {@link #awaitIdle} waits at most: a Kayak partition quiesces a minute after its last write. */
+    static final long IDLE_DEADLINE_MS = 180_000;
+
+    /**
+     * Waits until the brokers' CPU over a window of {@link #IDLE_WINDOW_MS} falls under {@link #IDLE_CORES}: the
+     * partitions a workload wrote to have gone quiet (a Kayak partition's Raft group quiesces, a Kafka broker finishes
+     * its background work). Past {@link #IDLE_DEADLINE_MS} it says so on stderr and returns anyway.
+     */
+    void awaitIdle() {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(IDLE_DEADLINE_MS);
+        while (true) {
+            ProcessStats before = ProcessStats.of(cluster.pids());
+            long windowStart = System.nanoTime();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(IDLE_WINDOW_MS));
+            long windowNs = System.nanoTime() - windowStart;
+            double cores = ProcessStats.of(cluster.pids()).minus(before).cpuMs() / (windowNs / 1e6);
+            if (cores < IDLE_CORES) {
+                System.err.printf("brokers idle after %.0f s (%.2f cores)%n", (System.nanoTime() - start) / 1e9, cores);
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                System.err.printf("brokers still use %.2f cores after %d s; going on%n", cores, IDLE_DEADLINE_MS / 1000);
+                return;
+            }
         }
     }
 

@@ -24,8 +24,10 @@ class CompareSmokeIT {
     @Test
     void aTinyRunAgainstKayakReportsEveryWorkload() throws Exception {
         Path home = Path.of(System.getProperty("kayak.home", "..")).toAbsolutePath().normalize();
+        // Partitions quiesce after 3 s instead of a minute, so that waiting for idle brokers after each workload
+        // (as every run does) stays short here.
         CompareMain.Options o = CompareMain.Options.parse(new String[] {"--tiny", "--systems", "kayak", "--work",
-                tmp.toString()});
+                tmp.toString(), "--kayak-config", "kayak.replication.quiesce.ms=3000"});
         Report report = CompareMain.run(home, o);
         String md = report.markdown();
         assertFalse(md.contains(CompareMain.FAILED), "every workload ran to the end:\n" + md);
@@ -50,6 +52,8 @@ class CompareSmokeIT {
         assertTrue(figure(md, "records/s, first round (cold)") > 0, md);
         double jit = figure(md, "share of broker CPU in JIT compilers, last round, %");
         assertTrue(jit > 0 && jit < 100, "the compilers' share of the brokers' CPU: " + jit + "\n" + md);
+        double free = figure(md, "free memory at the end, % of total");
+        assertTrue(free > 0 && free < 100, "free memory read from /proc/meminfo: " + free + "\n" + md);
         assertTrue(md.contains("- kayak: acks=all"), md);
         assertTrue(md.contains("| acknowledged records lost | 0.00 |"), "no acknowledged record lost:\n" + md);
         assertTrue(md.contains("| acknowledged records duplicated | 0.00 |"), md);
