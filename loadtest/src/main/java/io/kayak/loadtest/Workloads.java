@@ -65,10 +65,10 @@ final class Workloads {
     }
 
     /** The brokers count as idle once their CPU over {@link #IDLE_WINDOW_MS} is under this many cores, three nodes together. */
-    static final double IDLE_CORES = 0.25;
+    static final double IDLE_CORES = 0.10;
     static final long IDLE_WINDOW_MS = 2_000;
     /** How long {@link #awaitIdle} waits at most: a Kayak partition quiesces a minute after its last write. */
-    static final long IDLE_DEADLINE_MS = 180_000;
+    static final long IDLE_DEADLINE_MS = 120_000;
 
     /**
      * Waits until the brokers' CPU over a window of {@link #IDLE_WINDOW_MS} falls under {@link #IDLE_CORES}: the
