@@ -64,7 +64,7 @@ final class Workloads {
         }
     }
 
-    /** The brokers count as idle once their CPU over {@link #IDLE_WINDOW_MS} is under this many cores, three nodes together. */
+    /** The brokers count as idle once their CPU over {@link #IDLE_WINDOW_MS} is under this many cores (three nodes). */
     static final double IDLE_CORES = 0.10;
     static final long IDLE_WINDOW_MS = 2_000;
     /** How long {@link #awaitIdle} waits at most: a Kayak partition quiesces a minute after its last write. */
